@@ -1,0 +1,267 @@
+//! The one error type of this crate, and the API error a controller returns.
+
+use std::fmt;
+use std::time::Duration;
+
+/// A `Result` whose error is this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong, by layer: configuration and input, transport (I/O, TLS,
+/// websocket), the Juju envelope (protocol, timeout, closed connection) and the API itself.
+///
+/// Messages are lowercase, say what failed and what to do next, and never contain a password or a
+/// secret value.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The connection settings are incomplete or contradictory, or the juju client store could not
+    /// be used. Nothing was sent.
+    #[error("invalid configuration: {0}")]
+    Config(String),
+
+    /// An argument was refused before anything was sent: a bad key, an oversize value, a malformed
+    /// URI, an empty list.
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
+
+    /// A socket operation failed.
+    #[error("i/o error while {context}: {source}")]
+    Io {
+        /// What the client was doing.
+        context: String,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// The TLS handshake failed, for example because the controller's certificate is not signed by
+    /// the configured CA or is not valid for the expected server name.
+    #[error("tls error with {endpoint}: {message}; check the controller's ca-cert in controllers.yaml or the CA given to ConnectOptions")]
+    Tls {
+        /// The endpoint (`host:port`).
+        endpoint: String,
+        /// The TLS library's explanation.
+        message: String,
+    },
+
+    /// The websocket layer failed (handshake refused, bad frame, message too large, ...).
+    #[error("websocket error: {0}")]
+    WebSocket(#[source] Box<tungstenite::Error>),
+
+    /// The controller sent something that is not a valid Juju API message.
+    #[error("protocol error: {0}")]
+    Protocol(String),
+
+    /// No answer came within the configured time.
+    #[error("timed out after {after:?} while {context}; raise the timeout in ConnectOptions or check that the controller is reachable")]
+    Timeout {
+        /// What the client was waiting for.
+        context: String,
+        /// The timeout that expired.
+        after: Duration,
+    },
+
+    /// The connection is closed (by the controller, by a network fault, or after an earlier
+    /// failure left it unusable). Connect again to continue.
+    #[error("connection closed: {0}; connect again")]
+    ConnectionClosed(String),
+
+    /// No API endpoint could be reached. Each attempt is listed with its own error.
+    #[error("could not connect to any API endpoint: {}", ListAttempts(.0))]
+    AllEndpointsFailed(Vec<(String, Error)>),
+
+    /// The controller answered the call with an error.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+
+    /// The controller does not offer what this call needs (a facade, a facade version or a
+    /// feature). Nothing was sent.
+    #[error("unsupported by this controller: {0}")]
+    Unsupported(String),
+}
+
+impl Error {
+    /// The API error behind this error, if the controller answered with one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The well-known kind of the API error behind this error, if any.
+    pub fn code(&self) -> Option<ErrorCode> {
+        self.api().map(ApiError::kind)
+    }
+
+    pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Error {
+        Error::Io {
+            context: context.into(),
+            source,
+        }
+    }
+
+    pub(crate) fn protocol(message: impl Into<String>) -> Error {
+        Error::Protocol(message.into())
+    }
+
+    pub(crate) fn invalid(message: impl Into<String>) -> Error {
+        Error::InvalidInput(message.into())
+    }
+}
+
+impl From<tungstenite::Error> for Error {
+    fn from(e: tungstenite::Error) -> Self {
+        Error::WebSocket(Box::new(e))
+    }
+}
+
+struct ListAttempts<'a>(&'a [(String, Error)]);
+
+impl fmt::Display for ListAttempts<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            return f.write_str("no endpoints were given");
+        }
+        for (i, (endpoint, error)) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{endpoint}: {error}")?;
+        }
+        Ok(())
+    }
+}
+
+/// An error reported by the controller: for a whole call (in the response envelope) or for one
+/// item of a bulk call (in its result).
+///
+/// `message` and `code` are exactly what the controller sent; match on [`ApiError::kind`] instead of
+/// comparing strings.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{}", self.describe())]
+pub struct ApiError {
+    /// The controller's message.
+    pub message: String,
+    /// The controller's error code, such as `not found`; `None` when it sent none.
+    pub code: Option<String>,
+    /// Extra structured data some errors carry (`error-info`), such as redirect targets.
+    pub info: Option<serde_json::Value>,
+}
+
+impl ApiError {
+    /// The well-known kind of this error, from its code.
+    pub fn kind(&self) -> ErrorCode {
+        ErrorCode::from_code(self.code.as_deref())
+    }
+
+    fn describe(&self) -> String {
+        match self.code.as_deref() {
+            Some(code) if !code.is_empty() => format!("{} (code: {code})", self.message),
+            _ => self.message.clone(),
+        }
+    }
+}
+
+/// The error codes a caller usually wants to tell apart, from Juju's `rpc/params/apierror.go`.
+///
+/// ```
+/// use juju_secrets::{ApiError, ErrorCode};
+/// let e = ApiError { message: "secret \"x\" not found".into(), code: Some("not found".into()), info: None };
+/// assert_eq!(e.kind(), ErrorCode::NotFound);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// `not found` (and Juju 4's `secret not found`, `secret revision not found`).
+    NotFound,
+    /// `already exists`.
+    AlreadyExists,
+    /// `not valid`.
+    NotValid,
+    /// `unauthorized access`: wrong credentials or no permission.
+    Unauthorized,
+    /// `not supported`.
+    NotSupported,
+    /// `not implemented`: unknown facade, version or method.
+    NotImplemented,
+    /// `redirection required`: the model lives on another controller.
+    RedirectionRequired,
+    /// `macaroon discharge required`.
+    DischargeRequired,
+    /// `model not found`.
+    ModelNotFound,
+    /// `forbidden`.
+    Forbidden,
+    /// `try again`, `upgrade in progress` or `model migration in progress`: retry later.
+    TryAgain,
+    /// Any other code.
+    Other,
+    /// No code was sent (many validation errors have none).
+    None,
+}
+
+impl ErrorCode {
+    /// Classifies a Juju error code string.
+    pub fn from_code(code: Option<&str>) -> ErrorCode {
+        match code.unwrap_or("") {
+            "" => ErrorCode::None,
+            "not found" | "secret not found" | "secret revision not found" => ErrorCode::NotFound,
+            "already exists" => ErrorCode::AlreadyExists,
+            "not valid" => ErrorCode::NotValid,
+            "unauthorized access" => ErrorCode::Unauthorized,
+            "not supported" => ErrorCode::NotSupported,
+            "not implemented" => ErrorCode::NotImplemented,
+            "redirection required" => ErrorCode::RedirectionRequired,
+            "macaroon discharge required" => ErrorCode::DischargeRequired,
+            "model not found" => ErrorCode::ModelNotFound,
+            "forbidden" => ErrorCode::Forbidden,
+            "try again" | "upgrade in progress" | "model migration in progress" => {
+                ErrorCode::TryAgain
+            }
+            _ => ErrorCode::Other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync + 'static>() {}
+
+    #[test]
+    fn errors_are_send_sync_and_small() {
+        assert_send_sync::<Error>();
+        assert!(std::mem::size_of::<Error>() <= 64, "{}", std::mem::size_of::<Error>());
+    }
+
+    #[test]
+    fn api_error_display_keeps_message_and_code() {
+        let e = ApiError {
+            message: "permission denied".into(),
+            code: Some("unauthorized access".into()),
+            info: None,
+        };
+        assert_eq!(e.to_string(), "permission denied (code: unauthorized access)");
+        assert_eq!(e.kind(), ErrorCode::Unauthorized);
+        let plain = ApiError {
+            message: "empty URI".into(),
+            code: None,
+            info: None,
+        };
+        assert_eq!(plain.to_string(), "empty URI");
+        assert_eq!(plain.kind(), ErrorCode::None);
+    }
+
+    #[test]
+    fn all_endpoints_failed_lists_each() {
+        let e = Error::AllEndpointsFailed(vec![
+            ("10.0.0.1:17070".into(), Error::Protocol("a".into())),
+            ("10.0.0.2:17070".into(), Error::ConnectionClosed("b".into())),
+        ]);
+        let text = e.to_string();
+        assert!(text.contains("10.0.0.1:17070: protocol error: a"), "{text}");
+        assert!(text.contains("10.0.0.2:17070: connection closed: b"), "{text}");
+    }
+}
