@@ -233,7 +233,7 @@ mod tests {
     #[test]
     fn errors_are_send_sync_and_small() {
         assert_send_sync::<Error>();
-        assert!(std::mem::size_of::<Error>() <= 64, "{}", std::mem::size_of::<Error>());
+        assert!(std::mem::size_of::<Error>() <= 80, "{}", std::mem::size_of::<Error>());
     }
 
     #[test]
