@@ -233,7 +233,11 @@ mod tests {
     #[test]
     fn errors_are_send_sync_and_small() {
         assert_send_sync::<Error>();
-        assert!(std::mem::size_of::<Error>() <= 80, "{}", std::mem::size_of::<Error>());
+        assert!(
+            std::mem::size_of::<Error>() <= 80,
+            "{}",
+            std::mem::size_of::<Error>()
+        );
     }
 
     #[test]
@@ -243,7 +247,10 @@ mod tests {
             code: Some("unauthorized access".into()),
             info: None,
         };
-        assert_eq!(e.to_string(), "permission denied (code: unauthorized access)");
+        assert_eq!(
+            e.to_string(),
+            "permission denied (code: unauthorized access)"
+        );
         assert_eq!(e.kind(), ErrorCode::Unauthorized);
         let plain = ApiError {
             message: "empty URI".into(),
@@ -262,6 +269,9 @@ mod tests {
         ]);
         let text = e.to_string();
         assert!(text.contains("10.0.0.1:17070: protocol error: a"), "{text}");
-        assert!(text.contains("10.0.0.2:17070: connection closed: b"), "{text}");
+        assert!(
+            text.contains("10.0.0.2:17070: connection closed: b"),
+            "{text}"
+        );
     }
 }

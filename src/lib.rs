@@ -2,10 +2,19 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod client;
 mod error;
+mod login;
 mod options;
+mod rpc;
 mod store;
+mod transport;
 
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use client::Client;
 pub use error::{ApiError, Error, ErrorCode, Result};
+pub use login::{HostPort, LoginInfo, UserInfo};
 pub use options::{ConnectOptions, ConnectOptionsBuilder, Password, JUJU_SERVER_NAME};
 pub use store::ClientStore;

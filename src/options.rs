@@ -252,6 +252,12 @@ impl ConnectOptionsBuilder {
         self
     }
 
+    /// The settings as they are, unchecked, for callers that set every field themselves.
+    #[cfg(feature = "testing")]
+    pub(crate) fn into_options(self) -> ConnectOptions {
+        self.options
+    }
+
     /// Checks the settings and returns them.
     ///
     /// # Errors

@@ -1,0 +1,425 @@
+//! The built-in test controller (feature `testing`): a Juju API server on loopback that speaks the
+//! real wire protocol over a real TLS websocket, with Juju's login and secret semantics.
+//!
+//! Use it to test programs built on this crate without a Juju controller:
+//!
+//! ```
+//! use juju_secrets::{testing::TestController, Client};
+//! let controller = TestController::start()?;
+//! let mut client = Client::connect(&controller.connect_options())?;
+//! client.ping()?;
+//! assert_eq!(controller.calls().last().map(|c| c.method().to_owned()), Some("Ping".into()));
+//! # Ok::<(), juju_secrets::Error>(())
+//! ```
+//!
+//! It serves `wss://127.0.0.1:<port>/model/<uuid>/api` for each of its models (and `/api` for
+//! controller logins) with a CA and server certificate made at start, valid for `juju-apiserver`.
+//! Each connection gets its own thread; the controller stops when dropped.
+
+mod admin;
+mod certs;
+mod server;
+mod store;
+
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::{self, JoinHandle};
+
+use native_tls::Identity;
+use serde_json::Value;
+
+use crate::error::{ApiError, Error, Result};
+use crate::options::{ConnectOptions, ConnectOptionsBuilder};
+use certs::CertSpec;
+use server::Conn;
+
+pub(crate) type Reply = std::result::Result<Value, ApiError>;
+
+/// One model the test controller serves.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TestModel {
+    /// The model's short name, such as `default`.
+    pub name: String,
+    /// The model's UUID.
+    pub uuid: String,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Config {
+    pub user: String,
+    pub password: String,
+    pub controller_name: String,
+    pub controller_uuid: String,
+    pub models: Vec<TestModel>,
+    pub secrets_versions: Vec<u32>,
+    pub server_version: String,
+    pub plain: bool,
+    pub port: u16,
+    pub cert: CertSpec,
+}
+
+/// State shared by the accept loop, every connection thread and the [`TestController`] handle.
+pub(crate) struct Shared {
+    pub config: Config,
+    pub port: u16,
+    pub tls: Option<Identity>,
+    pub stopping: AtomicBool,
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+pub(crate) struct State {
+    pub calls: Vec<RecordedCall>,
+    pub sockets: Vec<TcpStream>,
+}
+
+impl Shared {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
+        // A panicking connection thread must not take the whole controller down with it.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The facades offered at login, by name.
+    pub(crate) fn facades(&self) -> Vec<(&'static str, Vec<u32>)> {
+        let mut facades = vec![("Admin", vec![3]), ("Pinger", vec![1])];
+        if !self.config.secrets_versions.is_empty() {
+            facades.push(("Secrets", self.config.secrets_versions.clone()));
+        }
+        facades
+    }
+}
+
+/// Routes one request to its facade, as Juju's RPC layer does.
+pub(crate) fn dispatch(
+    shared: &Shared,
+    conn: &mut Conn,
+    facade: &str,
+    version: u64,
+    method: &str,
+    params: &Value,
+) -> Reply {
+    if facade == "Admin" {
+        return admin::admin(shared, conn, version, method, params);
+    }
+    if !conn.logged_in {
+        // Before login only Admin exists.
+        return Err(admin::unknown_facade(facade));
+    }
+    let facades = shared.facades();
+    let Some((_, versions)) = facades.iter().find(|(name, _)| *name == facade) else {
+        return Err(admin::unknown_facade(facade));
+    };
+    if !versions.iter().any(|v| u64::from(*v) == version) {
+        return Err(admin::unknown_version(facade, version));
+    }
+    match facade {
+        "Pinger" => admin::pinger(version, method),
+        _ => Err(admin::unknown_method(facade, version, method)),
+    }
+}
+
+/// A request the test controller received, and the response it sent, as JSON frames.
+/// Login passwords are replaced by `<redacted>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordedCall {
+    /// The model of the connection, `None` for a controller connection.
+    pub model_uuid: Option<String>,
+    /// The request frame.
+    pub request: Value,
+    /// The response frame.
+    pub response: Value,
+}
+
+impl RecordedCall {
+    pub(crate) fn new(model_uuid: Option<String>, request: Value, response: Value) -> Self {
+        RecordedCall {
+            model_uuid,
+            request,
+            response,
+        }
+    }
+
+    fn field(&self, name: &str) -> &str {
+        self.request.get(name).and_then(Value::as_str).unwrap_or("")
+    }
+
+    /// The facade called, such as `Secrets`.
+    pub fn facade(&self) -> &str {
+        self.field("type")
+    }
+
+    /// The method called, such as `CreateSecrets`.
+    pub fn method(&self) -> &str {
+        self.field("request")
+    }
+
+    /// The facade version asked for.
+    pub fn version(&self) -> u64 {
+        self.request
+            .get("version")
+            .and_then(Value::as_u64)
+            .unwrap_or(0)
+    }
+
+    /// The request's params (`Null` when absent).
+    pub fn params(&self) -> &Value {
+        self.request.get("params").unwrap_or(&Value::Null)
+    }
+}
+
+/// Settings of a [`TestController`], with defaults that need no changing for most tests.
+#[derive(Clone, Debug)]
+pub struct TestControllerBuilder {
+    config: Config,
+}
+
+impl Default for TestControllerBuilder {
+    fn default() -> Self {
+        TestControllerBuilder {
+            config: Config {
+                user: "admin".into(),
+                password: "test-controller-password".into(),
+                controller_name: "test-controller".into(),
+                controller_uuid: new_uuid(),
+                models: Vec::new(),
+                secrets_versions: vec![1, 2],
+                server_version: "3.6.4".into(),
+                plain: false,
+                port: 0,
+                cert: CertSpec::default(),
+            },
+        }
+    }
+}
+
+impl TestControllerBuilder {
+    /// The user that may log in. Defaults to `admin`.
+    pub fn user(mut self, user: impl Into<String>) -> Self {
+        self.config.user = user.into();
+        self
+    }
+
+    /// That user's password. Defaults to `test-controller-password`.
+    pub fn password(mut self, password: impl Into<String>) -> Self {
+        self.config.password = password.into();
+        self
+    }
+
+    /// The controller's name in client stores it writes. Defaults to `test-controller`.
+    pub fn controller_name(mut self, name: impl Into<String>) -> Self {
+        self.config.controller_name = name.into();
+        self
+    }
+
+    /// Adds a model (short name, owned by the user) with a new UUID. The first model is the
+    /// default; with none added, one model named `default` is served.
+    pub fn model(mut self, name: impl Into<String>) -> Self {
+        self.config.models.push(TestModel {
+            name: name.into(),
+            uuid: new_uuid(),
+        });
+        self
+    }
+
+    /// The `Secrets` facade versions offered. Defaults to `[1, 2]` (Juju 3.3 to 3.6); `[1]` plays
+    /// Juju 3.1 or 3.2, `[]` a controller without the facade.
+    pub fn secrets_versions(mut self, versions: &[u32]) -> Self {
+        self.config.secrets_versions = versions.to_vec();
+        self
+    }
+
+    /// The Juju version reported at login. Defaults to `3.6.4`.
+    pub fn server_version(mut self, version: impl Into<String>) -> Self {
+        self.config.server_version = version.into();
+        self
+    }
+
+    /// The port to listen on, on 127.0.0.1. Defaults to 0: any free port.
+    pub fn port(mut self, port: u16) -> Self {
+        self.config.port = port;
+        self
+    }
+
+    /// **Insecure**: serve plain `ws://` instead of TLS. Defaults to off.
+    pub fn insecure_plain_websocket(mut self, plain: bool) -> Self {
+        self.config.plain = plain;
+        self
+    }
+
+    /// Starts the controller; it is ready to accept connections when this returns.
+    ///
+    /// # Errors
+    /// When the port cannot be bound or the certificates cannot be made.
+    pub fn start(mut self) -> Result<TestController> {
+        if self.config.models.is_empty() {
+            self = self.model("default");
+        }
+        let tls = (!self.config.plain)
+            .then(|| certs::generate(&self.config.cert))
+            .transpose()?;
+        let listener = TcpListener::bind(("127.0.0.1", self.config.port))
+            .map_err(|e| Error::io("binding the test controller's port", e))?;
+        let port = listener
+            .local_addr()
+            .map_err(|e| Error::io("reading the test controller's port", e))?
+            .port();
+        let (ca_pem, identity) = match tls {
+            Some(t) => (Some(t.ca_pem), Some(t.identity)),
+            None => (None, None),
+        };
+        let shared = Arc::new(Shared {
+            config: self.config,
+            port,
+            tls: identity,
+            stopping: AtomicBool::new(false),
+            state: Mutex::new(State::default()),
+        });
+        let accept_shared = Arc::clone(&shared);
+        let accept = thread::Builder::new()
+            .name("test-controller".into())
+            .spawn(move || server::accept_loop(listener, accept_shared))
+            .map_err(|e| Error::io("starting the test controller", e))?;
+        Ok(TestController {
+            shared,
+            ca_pem,
+            accept: Some(accept),
+        })
+    }
+}
+
+/// A running test controller. Stops when dropped.
+pub struct TestController {
+    shared: Arc<Shared>,
+    ca_pem: Option<String>,
+    accept: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for TestController {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TestController")
+            .field("endpoint", &self.endpoint())
+            .field("models", &self.shared.config.models)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TestController {
+    /// Starts a test controller with the default settings: user `admin`, one model `default`,
+    /// `Secrets` v1 and v2, TLS on a free port of 127.0.0.1.
+    ///
+    /// # Errors
+    /// As [`TestControllerBuilder::start`].
+    pub fn start() -> Result<TestController> {
+        TestControllerBuilder::default().start()
+    }
+
+    /// Settings to change before starting.
+    pub fn builder() -> TestControllerBuilder {
+        TestControllerBuilder::default()
+    }
+
+    /// The API endpoint, `127.0.0.1:<port>`.
+    pub fn endpoint(&self) -> String {
+        format!("127.0.0.1:{}", self.shared.port)
+    }
+
+    /// The CA certificate (PEM) that signed the server certificate; `None` for a plain websocket.
+    pub fn ca_cert(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
+    }
+
+    /// The user that may log in.
+    pub fn user(&self) -> &str {
+        &self.shared.config.user
+    }
+
+    /// That user's password.
+    pub fn password(&self) -> &str {
+        &self.shared.config.password
+    }
+
+    /// The controller's name, as written to client stores.
+    pub fn controller_name(&self) -> &str {
+        &self.shared.config.controller_name
+    }
+
+    /// The controller's UUID.
+    pub fn controller_uuid(&self) -> &str {
+        &self.shared.config.controller_uuid
+    }
+
+    /// The models served; the first is the default.
+    pub fn models(&self) -> &[TestModel] {
+        &self.shared.config.models
+    }
+
+    /// The default model's UUID.
+    pub fn model_uuid(&self) -> &str {
+        self.shared
+            .config
+            .models
+            .first()
+            .map_or("", |m| m.uuid.as_str())
+    }
+
+    /// Settings for the default model, as a builder to adjust before `build()`.
+    pub fn connect_options_builder(&self) -> ConnectOptionsBuilder {
+        let mut builder = ConnectOptions::builder()
+            .endpoint(self.endpoint())
+            .model_uuid(self.model_uuid())
+            .user(self.user())
+            .password(self.password())
+            .controller_name(self.controller_name())
+            .insecure_plain_websocket(self.ca_pem.is_none());
+        if let Some(model) = self.shared.config.models.first() {
+            builder = builder.model_name(format!("{}/{}", self.user(), model.name));
+        }
+        if let Some(ca) = &self.ca_pem {
+            builder = builder.ca_cert(ca.clone());
+        }
+        builder
+    }
+
+    /// Ready settings for the default model.
+    pub fn connect_options(&self) -> ConnectOptions {
+        // Complete by construction: nothing to validate.
+        self.connect_options_builder().into_options()
+    }
+
+    /// Every call received so far, oldest first.
+    pub fn calls(&self) -> Vec<RecordedCall> {
+        self.shared.lock().calls.clone()
+    }
+
+    /// Forgets the calls recorded so far.
+    pub fn clear_calls(&self) {
+        self.shared.lock().calls.clear();
+    }
+
+    /// Stops accepting and closes every connection. Also done on drop.
+    pub fn stop(&mut self) {
+        if self.shared.stopping.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        // Wake the accept loop so it sees the flag.
+        let _ = TcpStream::connect(("127.0.0.1", self.shared.port));
+        if let Some(handle) = self.accept.take() {
+            let _ = handle.join();
+        }
+        for socket in self.shared.lock().sockets.drain(..) {
+            let _ = socket.shutdown(Shutdown::Both);
+        }
+    }
+}
+
+impl Drop for TestController {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// A random version 4 UUID.
+pub(crate) fn new_uuid() -> String {
+    uuid::Uuid::new_v4().to_string()
+}

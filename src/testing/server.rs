@@ -1,0 +1,187 @@
+//! The test controller's network side: accept loop, TLS, websocket, one thread per connection,
+//! and the Juju envelope on the server side.
+
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::thread;
+
+use log::debug;
+use native_tls::TlsAcceptor;
+use serde_json::{json, Value};
+use tungstenite::handshake::server::{ErrorResponse, Request, Response};
+use tungstenite::http::StatusCode;
+use tungstenite::protocol::WebSocketConfig;
+use tungstenite::{Message, WebSocket};
+
+use super::{dispatch, RecordedCall, Shared};
+use crate::error::ApiError;
+use crate::transport::Stream;
+
+/// What one connection knows about itself.
+pub(crate) struct Conn {
+    /// The model UUID from the URL path, or `None` for a controller-only `/api` connection.
+    pub model_uuid: Option<String>,
+    pub logged_in: bool,
+}
+
+pub(crate) fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+    for stream in listener.incoming() {
+        if shared.stopping.load(Ordering::SeqCst) {
+            break;
+        }
+        let Ok(tcp) = stream else { continue };
+        if let Ok(clone) = tcp.try_clone() {
+            shared.lock().sockets.push(clone);
+        }
+        let shared = Arc::clone(&shared);
+        let _ = thread::Builder::new()
+            .name("test-controller-conn".into())
+            .spawn(move || serve(tcp, shared));
+    }
+}
+
+// The handshake callback's signature is tungstenite's.
+#[allow(clippy::result_large_err)]
+fn serve(tcp: TcpStream, shared: Arc<Shared>) {
+    let _ = tcp.set_nodelay(true);
+    let stream = match &shared.tls {
+        None => Stream::Plain(tcp),
+        Some(identity) => {
+            let acceptor = match TlsAcceptor::new(identity.clone()) {
+                Ok(a) => a,
+                Err(_) => return,
+            };
+            match acceptor.accept(tcp) {
+                Ok(s) => Stream::Tls(Box::new(s)),
+                Err(e) => {
+                    debug!("test controller: TLS handshake failed: {e}");
+                    return;
+                }
+            }
+        }
+    };
+    let mut path = String::new();
+    let callback = |request: &Request, response: Response| -> Result<Response, ErrorResponse> {
+        path = request.uri().path().to_owned();
+        if model_from_path(&path).is_some() {
+            Ok(response)
+        } else {
+            let mut refused = ErrorResponse::new(Some(format!("no API at {path}")));
+            *refused.status_mut() = StatusCode::NOT_FOUND;
+            Err(refused)
+        }
+    };
+    let config = WebSocketConfig::default().max_message_size(Some(1 << 30));
+    let Ok(mut ws) = tungstenite::accept_hdr_with_config(stream, callback, Some(config)) else {
+        return;
+    };
+    let mut conn = Conn {
+        model_uuid: model_from_path(&path).flatten(),
+        logged_in: false,
+    };
+    loop {
+        let text = match ws.read() {
+            Ok(Message::Text(text)) => text,
+            Ok(Message::Close(_)) | Err(_) => break,
+            Ok(_) => continue,
+        };
+        let Some(reply) = answer(&shared, &mut conn, &text) else {
+            // Not a v1 request frame: a real controller tears the connection down.
+            break;
+        };
+        if send(&mut ws, reply).is_err() {
+            break;
+        }
+    }
+    let _ = ws.close(None);
+    let _ = ws.flush();
+    let _ = ws.get_ref().tcp().shutdown(Shutdown::Both);
+}
+
+fn send(ws: &mut WebSocket<Stream>, reply: Value) -> tungstenite::Result<()> {
+    ws.send(Message::text(reply.to_string()))
+}
+
+/// `Some(None)` for the controller path `/api`, `Some(Some(uuid))` for `/model/<uuid>/api`.
+fn model_from_path(path: &str) -> Option<Option<String>> {
+    if path == "/api" {
+        return Some(None);
+    }
+    let uuid = path.strip_prefix("/model/")?.strip_suffix("/api")?;
+    (!uuid.is_empty() && !uuid.contains('/')).then(|| Some(uuid.to_owned()))
+}
+
+/// Answers one frame, or `None` when it is not a request this server can read.
+fn answer(shared: &Shared, conn: &mut Conn, text: &str) -> Option<Value> {
+    let request: Value = serde_json::from_str(text).ok()?;
+    let id = request.get("request-id")?.as_u64().filter(|id| *id > 0)?;
+    let facade = request.get("type").and_then(Value::as_str).unwrap_or("");
+    let version = request.get("version").and_then(Value::as_u64).unwrap_or(0);
+    let method = request.get("request").and_then(Value::as_str).unwrap_or("");
+    let empty = json!({});
+    let params = match request.get("params") {
+        None | Some(Value::Null) => &empty,
+        Some(p) => p,
+    };
+    let result = dispatch(shared, conn, facade, version, method, params);
+    let reply = match result {
+        Ok(response) => json!({"request-id": id, "response": response}),
+        Err(e) => error_frame(id, &e),
+    };
+    shared.lock().calls.push(RecordedCall::new(
+        conn.model_uuid.clone(),
+        redact_login(request.clone()),
+        reply.clone(),
+    ));
+    Some(reply)
+}
+
+fn error_frame(id: u64, e: &ApiError) -> Value {
+    // Juju writes an empty response object even on errors; python-libjuju relies on it.
+    let mut frame = json!({"request-id": id, "error": e.message, "response": {}});
+    if let Some(code) = e.code.as_deref().filter(|c| !c.is_empty()) {
+        frame["error-code"] = json!(code);
+    }
+    if let Some(info) = &e.info {
+        frame["error-info"] = info.clone();
+    }
+    frame
+}
+
+/// Recorded calls never keep a password.
+fn redact_login(mut request: Value) -> Value {
+    if let Some(credentials) = request.pointer_mut("/params/credentials") {
+        if credentials.as_str().is_some_and(|c| !c.is_empty()) {
+            *credentials = json!("<redacted>");
+        }
+    }
+    request
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths() {
+        assert_eq!(model_from_path("/api"), Some(None));
+        assert_eq!(model_from_path("/model/abc/api"), Some(Some("abc".into())));
+        assert_eq!(model_from_path("/model//api"), None);
+        assert_eq!(model_from_path("/model/a/b/api"), None);
+        assert_eq!(model_from_path("/other"), None);
+    }
+
+    #[test]
+    fn error_frames_carry_code_only_when_set() {
+        let e = ApiError {
+            message: "m".into(),
+            code: None,
+            info: None,
+        };
+        assert_eq!(
+            error_frame(4, &e),
+            json!({"request-id": 4, "error": "m", "response": {}})
+        );
+    }
+}

@@ -1,0 +1,75 @@
+//! Writes a juju client store (`controllers.yaml`, `accounts.yaml`, `models.yaml`) that points at
+//! the test controller, as `juju bootstrap` would.
+
+use std::fs;
+use std::path::Path;
+
+use serde_json::json;
+
+use super::TestController;
+use crate::error::{Error, Result};
+
+impl TestController {
+    /// Writes a client store into `dir` (created if missing) whose current controller is this
+    /// one and whose current model is its default model. Point `JUJU_DATA` at `dir` and the
+    /// `juju` CLI, python-libjuju or [`ConnectOptions::from_juju_env`](crate::ConnectOptions::from_juju_env)
+    /// connect here.
+    ///
+    /// # Errors
+    /// When a file cannot be written, or the controller serves a plain websocket (a client store
+    /// has no way to say so).
+    pub fn write_client_store(&self, dir: impl AsRef<Path>) -> Result<()> {
+        let dir = dir.as_ref();
+        let Some(ca) = self.ca_cert() else {
+            return Err(Error::Config(
+                "a client store cannot describe a plain-websocket controller".into(),
+            ));
+        };
+        let name = self.controller_name();
+        let user = self.user();
+        let controllers = json!({
+            "controllers": {name: {
+                "uuid": self.controller_uuid(),
+                "api-endpoints": [self.endpoint()],
+                "ca-cert": ca,
+                "cloud": "localhost",
+                "region": "localhost",
+                "type": "lxd",
+                "agent-version": self.shared.config.server_version,
+                "controller-machine-count": 1,
+                "active-controller-machine-count": 1,
+            }},
+            "current-controller": name,
+        });
+        let accounts = json!({"controllers": {name: {
+            "user": user,
+            "password": self.password(),
+            "last-known-access": "superuser",
+        }}});
+        let models: serde_json::Map<String, serde_json::Value> = self
+            .models()
+            .iter()
+            .map(|m| {
+                (
+                    format!("{user}/{}", m.name),
+                    json!({"uuid": m.uuid, "type": "iaas", "branch": "master"}),
+                )
+            })
+            .collect();
+        let current = self.models().first().map(|m| format!("{user}/{}", m.name));
+        let models = json!({"controllers": {name: {"models": models, "current-model": current}}});
+        fs::create_dir_all(dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+        for (file, value) in [
+            ("controllers.yaml", controllers),
+            ("accounts.yaml", accounts),
+            ("models.yaml", models),
+        ] {
+            let path = dir.join(file);
+            let text = serde_yaml_ng::to_string(&value)
+                .map_err(|e| Error::Config(format!("cannot write {}: {e}", path.display())))?;
+            fs::write(&path, text)
+                .map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,191 @@
+//! Bytes on a socket: TCP with timeouts, TLS verified against the controller's CA, then the
+//! websocket handshake on the model's API path.
+
+use std::io::{self, Read, Write};
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::time::{Duration, Instant};
+
+use log::{debug, warn};
+use native_tls::{Certificate, HandshakeError, TlsConnector, TlsStream};
+use tungstenite::client::IntoClientRequest;
+use tungstenite::protocol::WebSocketConfig;
+use tungstenite::WebSocket;
+
+use crate::error::{Error, Result};
+use crate::options::ConnectOptions;
+
+/// The stream under the websocket: TLS, or plain TCP when explicitly asked for.
+#[derive(Debug)]
+pub(crate) enum Stream {
+    Plain(TcpStream),
+    Tls(Box<TlsStream<TcpStream>>),
+}
+
+impl Stream {
+    pub(crate) fn tcp(&self) -> &TcpStream {
+        match self {
+            Stream::Plain(s) => s,
+            Stream::Tls(s) => s.get_ref(),
+        }
+    }
+}
+
+impl Read for Stream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Stream::Plain(s) => s.read(buf),
+            Stream::Tls(s) => s.read(buf),
+        }
+    }
+}
+
+impl Write for Stream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Stream::Plain(s) => s.write(buf),
+            Stream::Tls(s) => s.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Stream::Plain(s) => s.flush(),
+            Stream::Tls(s) => s.flush(),
+        }
+    }
+}
+
+pub(crate) type Socket = WebSocket<Stream>;
+
+/// Sets both socket timeouts to what is left before `deadline` (at least 1 ms: zero means "never"
+/// to the standard library).
+pub(crate) fn set_deadline(tcp: &TcpStream, deadline: Instant) -> io::Result<()> {
+    let left = deadline
+        .saturating_duration_since(Instant::now())
+        .max(Duration::from_millis(1));
+    tcp.set_read_timeout(Some(left))?;
+    tcp.set_write_timeout(Some(left))
+}
+
+pub(crate) fn is_timeout(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
+}
+
+/// Opens a websocket to `path` (such as `/model/<uuid>/api`) on one endpoint, all before `deadline`.
+pub(crate) fn open(
+    endpoint: &str,
+    path: &str,
+    options: &ConnectOptions,
+    deadline: Instant,
+) -> Result<Socket> {
+    let tcp = connect_tcp(endpoint, deadline)?;
+    set_deadline(&tcp, deadline).map_err(|e| Error::io("configuring the socket", e))?;
+    tcp.set_nodelay(true)
+        .map_err(|e| Error::io("configuring the socket", e))?;
+    let (stream, scheme) = if options.insecure_plain_websocket {
+        warn!("INSECURE: plain websocket to {endpoint}: the password and secrets cross the network unencrypted");
+        (Stream::Plain(tcp), "ws")
+    } else {
+        (
+            Stream::Tls(Box::new(tls(endpoint, tcp, options, deadline)?)),
+            "wss",
+        )
+    };
+    let url = format!("{scheme}://{endpoint}{path}");
+    let request = url.as_str().into_client_request().map_err(|e| {
+        Error::Config(format!(
+            "API endpoint {endpoint:?} does not make a valid URL: {e}"
+        ))
+    })?;
+    let config = WebSocketConfig::default()
+        .max_message_size(Some(options.max_message_size))
+        .max_frame_size(Some(options.max_message_size));
+    match tungstenite::client::client_with_config(request, stream, Some(config)) {
+        Ok((socket, _response)) => {
+            debug!("websocket open to {url}");
+            Ok(socket)
+        }
+        Err(tungstenite::HandshakeError::Failure(tungstenite::Error::Io(e))) if is_timeout(&e) => {
+            Err(timeout("the websocket handshake", options))
+        }
+        Err(tungstenite::HandshakeError::Failure(e)) => Err(e.into()),
+        Err(tungstenite::HandshakeError::Interrupted(_)) => {
+            Err(timeout("the websocket handshake", options))
+        }
+    }
+}
+
+fn timeout(context: &str, options: &ConnectOptions) -> Error {
+    Error::Timeout {
+        context: context.to_owned(),
+        after: options.connect_timeout,
+    }
+}
+
+fn connect_tcp(endpoint: &str, deadline: Instant) -> Result<TcpStream> {
+    let addrs: Vec<SocketAddr> = endpoint
+        .to_socket_addrs()
+        .map_err(|e| Error::io(format!("resolving {endpoint}"), e))?
+        .collect();
+    let mut last = None;
+    for addr in addrs {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            break;
+        }
+        match TcpStream::connect_timeout(&addr, left) {
+            Ok(s) => return Ok(s),
+            Err(e) => last = Some(Error::io(format!("connecting to {addr}"), e)),
+        }
+    }
+    Err(last.unwrap_or_else(|| {
+        Error::io(
+            format!("connecting to {endpoint}"),
+            io::Error::new(io::ErrorKind::TimedOut, "no address reachable in time"),
+        )
+    }))
+}
+
+fn tls(
+    endpoint: &str,
+    tcp: TcpStream,
+    options: &ConnectOptions,
+    deadline: Instant,
+) -> Result<TlsStream<TcpStream>> {
+    let tls_error = |message: String| Error::Tls {
+        endpoint: endpoint.to_owned(),
+        message,
+    };
+    let mut builder = TlsConnector::builder();
+    if let Some(pem) = &options.ca_cert {
+        let ca = Certificate::from_pem(pem.as_bytes()).map_err(|e| {
+            Error::Config(format!(
+                "the controller CA certificate is not valid PEM: {e}"
+            ))
+        })?;
+        // Trust exactly the controller's CA, as the Go client does.
+        builder
+            .add_root_certificate(ca)
+            .disable_built_in_roots(true);
+    }
+    let connector = builder
+        .build()
+        .map_err(|e| tls_error(format!("cannot set up TLS: {e}")))?;
+    let mut attempt = connector.connect(&options.server_name, tcp);
+    loop {
+        match attempt {
+            Ok(stream) => return Ok(stream),
+            Err(HandshakeError::Failure(e)) => return Err(tls_error(e.to_string())),
+            Err(HandshakeError::WouldBlock(mid)) => {
+                // A socket timeout surfaced as WouldBlock; retry until the deadline.
+                if Instant::now() >= deadline {
+                    return Err(timeout("the TLS handshake", options));
+                }
+                attempt = mid.handshake();
+            }
+        }
+    }
+}
