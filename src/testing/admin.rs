@@ -14,17 +14,17 @@ pub(crate) fn api_error(message: impl Into<String>, code: &str) -> ApiError {
     }
 }
 
-/// `rpc/rpcreflect`: the facade is not registered at all.
-pub(crate) fn unknown_facade(facade: &str) -> ApiError {
-    api_error(format!("unknown object type {facade:?}"), "not implemented")
-}
-
-/// The facade exists, but not at this version.
-pub(crate) fn unknown_version(facade: &str, version: u64) -> ApiError {
-    api_error(
-        format!("unknown version ({version}) of interface {facade:?}"),
-        "not implemented",
-    )
+/// `rpc/rpcreflect`: no facade of that name and version is registered. Juju names the version
+/// when one was sent, so "unknown object type" only shows for version 0.
+pub(crate) fn unknown_facade(facade: &str, version: u64) -> ApiError {
+    if version == 0 {
+        api_error(format!("unknown object type {facade:?}"), "not implemented")
+    } else {
+        api_error(
+            format!("unknown version ({version}) of interface {facade:?}"),
+            "not implemented",
+        )
+    }
 }
 
 /// The facade and version exist, the method does not.
@@ -35,6 +35,20 @@ pub(crate) fn unknown_method(facade: &str, version: u64, method: &str) -> ApiErr
     )
 }
 
+/// A model facade on a controller connection, or the other way round (`apiserver/root.go`).
+pub(crate) fn wrong_connection(facade: &str, controller: bool) -> ApiError {
+    let kind = if controller { "controller" } else { "model" };
+    api_error(
+        format!("facade {facade:?} not supported for {kind} API connection"),
+        "not supported",
+    )
+}
+
+/// What every request on a connection to an unknown model gets, login included.
+pub(crate) fn unknown_model(uuid: &str) -> ApiError {
+    api_error(format!("unknown model: {uuid:?}"), "model not found")
+}
+
 pub(crate) fn admin(
     shared: &Shared,
     conn: &mut Conn,
@@ -42,20 +56,27 @@ pub(crate) fn admin(
     method: &str,
     params: &Value,
 ) -> Reply {
+    // After login the connection serves the post-login root, which has no Admin facade.
+    if conn.logged_in {
+        return Err(unknown_facade("Admin", version));
+    }
     if version != 3 {
-        return Err(unknown_version("Admin", version));
+        return Err(api_error(
+            "this version of Juju does not support login from old clients",
+            "not supported",
+        ));
     }
     match method {
         "Login" => login(shared, conn, params),
-        "RedirectInfo" => Err(api_error("not redirected", "not redirected")),
-        _ => Err(unknown_method("Admin", version, method)),
+        "RedirectInfo" => Err(api_error("not redirected", "")),
+        _ => Err(api_error(
+            format!("no such request - method Admin.{method} is not implemented"),
+            "not implemented",
+        )),
     }
 }
 
 fn login(shared: &Shared, conn: &mut Conn, params: &Value) -> Reply {
-    if conn.logged_in {
-        return Err(api_error("already logged in", ""));
-    }
     let config = &shared.config;
     let tag = params.get("auth-tag").and_then(Value::as_str).unwrap_or("");
     let password = params
@@ -68,19 +89,10 @@ fn login(shared: &Shared, conn: &mut Conn, params: &Value) -> Reply {
             "unauthorized access",
         ));
     }
-    let model_tag = match &conn.model_uuid {
-        Some(uuid) if config.models.iter().any(|m| &m.uuid == uuid) => format!("model-{uuid}"),
-        Some(uuid) => {
-            return Err(api_error(
-                format!("unknown model: {uuid:?}"),
-                "model not found",
-            ));
-        }
-        None => String::new(),
-    };
+    let model_tag = conn.model_uuid.as_ref().map(|uuid| format!("model-{uuid}"));
     conn.logged_in = true;
     let facades: Vec<Value> = shared
-        .facades()
+        .facades(conn.model_uuid.is_some())
         .into_iter()
         .map(|(name, versions)| json!({"name": name, "versions": versions}))
         .collect();
@@ -98,8 +110,8 @@ fn login(shared: &Shared, conn: &mut Conn, params: &Value) -> Reply {
         "facades": facades,
         "server-version": config.server_version,
     });
-    if !model_tag.is_empty() {
-        result["model-tag"] = json!(model_tag);
+    if let Some(tag) = model_tag {
+        result["model-tag"] = json!(tag);
     }
     Ok(result)
 }

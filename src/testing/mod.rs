@@ -18,9 +18,12 @@
 
 mod admin;
 mod certs;
+mod secrets;
 mod server;
+mod state;
 mod store;
 
+use std::collections::HashMap;
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -53,6 +56,8 @@ pub(crate) struct Config {
     pub controller_uuid: String,
     pub models: Vec<TestModel>,
     pub secrets_versions: Vec<u32>,
+    pub applications: Vec<String>,
+    pub long_secret_ids: bool,
     pub server_version: String,
     pub plain: bool,
     pub port: u16,
@@ -72,6 +77,8 @@ pub(crate) struct Shared {
 pub(crate) struct State {
     pub calls: Vec<RecordedCall>,
     pub sockets: Vec<TcpStream>,
+    /// User secrets by model UUID.
+    pub models: HashMap<String, state::ModelSecrets>,
 }
 
 impl Shared {
@@ -80,10 +87,11 @@ impl Shared {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The facades offered at login, by name.
-    pub(crate) fn facades(&self) -> Vec<(&'static str, Vec<u32>)> {
-        let mut facades = vec![("Admin", vec![3]), ("Pinger", vec![1])];
-        if !self.config.secrets_versions.is_empty() {
+    /// The facades offered at login, by name: model facades only on a model connection.
+    pub(crate) fn facades(&self, model: bool) -> Vec<(&'static str, Vec<u32>)> {
+        // Admin is not listed: after login it is gone (`apiserver/root.go`).
+        let mut facades = vec![("Pinger", vec![1])];
+        if model && !self.config.secrets_versions.is_empty() {
             facades.push(("Secrets", self.config.secrets_versions.clone()));
         }
         facades
@@ -99,23 +107,45 @@ pub(crate) fn dispatch(
     method: &str,
     params: &Value,
 ) -> Reply {
+    if let Some(uuid) = &conn.model_uuid {
+        if !shared.config.models.iter().any(|m| &m.uuid == uuid) {
+            return Err(admin::unknown_model(uuid));
+        }
+    }
     if facade == "Admin" {
         return admin::admin(shared, conn, version, method, params);
     }
     if !conn.logged_in {
         // Before login only Admin exists.
-        return Err(admin::unknown_facade(facade));
+        return Err(admin::unknown_facade(facade, version));
     }
-    let facades = shared.facades();
-    let Some((_, versions)) = facades.iter().find(|(name, _)| *name == facade) else {
-        return Err(admin::unknown_facade(facade));
-    };
-    if !versions.iter().any(|v| u64::from(*v) == version) {
-        return Err(admin::unknown_version(facade, version));
+    let on_model = conn.model_uuid.is_some();
+    if let Some(for_model) = facade_kind(facade) {
+        if for_model != on_model {
+            return Err(admin::wrong_connection(facade, !on_model));
+        }
+    }
+    let facades = shared.facades(on_model);
+    let offered = facades.iter().find(|(name, _)| *name == facade);
+    if !offered.is_some_and(|(_, versions)| versions.iter().any(|v| u64::from(*v) == version)) {
+        return Err(admin::unknown_facade(facade, version));
     }
     match facade {
         "Pinger" => admin::pinger(version, method),
+        "Secrets" => {
+            let model = conn.model_uuid.as_deref().unwrap_or("");
+            secrets::handle(shared, model, version, method, params)
+        }
         _ => Err(admin::unknown_method(facade, version, method)),
+    }
+}
+
+/// Whether a facade this controller knows lives on model (`true`) or controller (`false`)
+/// connections; `None` for facades served on both.
+fn facade_kind(facade: &str) -> Option<bool> {
+    match facade {
+        "Secrets" => Some(true),
+        _ => None,
     }
 }
 
@@ -184,6 +214,8 @@ impl Default for TestControllerBuilder {
                 controller_uuid: new_uuid(),
                 models: Vec::new(),
                 secrets_versions: vec![1, 2],
+                applications: ["ubuntu", "mysql", "wordpress"].map(String::from).to_vec(),
+                long_secret_ids: false,
                 server_version: "3.6.4".into(),
                 plain: false,
                 port: 0,
@@ -226,6 +258,24 @@ impl TestControllerBuilder {
     /// Juju 3.1 or 3.2, `[]` a controller without the facade.
     pub fn secrets_versions(mut self, versions: &[u32]) -> Self {
         self.config.secrets_versions = versions.to_vec();
+        self
+    }
+
+    /// The applications deployed in every model: secrets can be granted to these only.
+    /// Defaults to `ubuntu`, `mysql` and `wordpress`.
+    pub fn applications<I, S>(mut self, applications: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.config.applications = applications.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Issue long opaque secret ids (52 characters) instead of Juju's classic 20-character ones,
+    /// as controllers since Juju 3.6.19 may. Defaults to off.
+    pub fn long_secret_ids(mut self, long: bool) -> Self {
+        self.config.long_secret_ids = long;
         self
     }
 
