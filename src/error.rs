@@ -70,6 +70,17 @@ pub enum Error {
     #[error("could not connect to any API endpoint: {}", ListAttempts(.0))]
     AllEndpointsFailed(Vec<(String, Error)>),
 
+    /// A secret has no value under the key asked for. The message lists the keys it has.
+    #[error("secret {secret} has no key {key:?}; its keys are: {}", .keys.join(", "))]
+    NoSuchKey {
+        /// The secret, as addressed.
+        secret: String,
+        /// The key asked for.
+        key: String,
+        /// The keys the secret has.
+        keys: Vec<String>,
+    },
+
     /// The controller answered the call with an error.
     #[error(transparent)]
     Api(#[from] ApiError),

@@ -7,6 +7,7 @@ mod error;
 mod login;
 mod options;
 mod rpc;
+mod secrets;
 mod store;
 mod transport;
 
@@ -17,4 +18,8 @@ pub use client::Client;
 pub use error::{ApiError, Error, ErrorCode, Result};
 pub use login::{HostPort, LoginInfo, UserInfo};
 pub use options::{ConnectOptions, ConnectOptionsBuilder, Password, JUJU_SERVER_NAME};
+pub use secrets::{
+    AccessGrant, NewSecret, RevisionInfo, SecretContent, SecretFilter, SecretInfo, SecretRef,
+    SecretUpdate, SecretUri, SecretValue, SecretsApi, ShowOptions,
+};
 pub use store::ClientStore;

@@ -1,0 +1,227 @@
+//! What the test controller remembers about each model's user secrets.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+use super::secrets::checksum;
+
+/// The current time as Go writes it in JSON (RFC 3339, UTC).
+pub(crate) fn now() -> String {
+    OffsetDateTime::now_utc()
+        .format(&Rfc3339)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
+}
+
+/// One revision's content (base64 values, as sent) and metadata.
+#[derive(Clone, Debug)]
+pub(crate) struct Revision {
+    pub data: BTreeMap<String, String>,
+    pub checksum: String,
+    pub created: String,
+    pub updated: String,
+}
+
+impl Revision {
+    pub(crate) fn new(data: BTreeMap<String, String>) -> Self {
+        let time = now();
+        Revision {
+            checksum: checksum(&data),
+            data,
+            created: time.clone(),
+            updated: time,
+        }
+    }
+}
+
+/// A model-owned (user) secret.
+#[derive(Clone, Debug)]
+pub(crate) struct Secret {
+    pub id: String,
+    pub label: Option<String>,
+    pub description: String,
+    pub latest_revision: u32,
+    pub revisions: BTreeMap<u32, Revision>,
+    pub auto_prune: bool,
+    pub created: String,
+    pub updated: String,
+    /// Applications granted `view`, in the order granted.
+    pub grants: Vec<String>,
+}
+
+impl Secret {
+    pub(crate) fn new(
+        id: String,
+        label: Option<String>,
+        description: String,
+        first: Revision,
+    ) -> Self {
+        Secret {
+            id,
+            label,
+            description,
+            latest_revision: 1,
+            created: first.created.clone(),
+            updated: first.created.clone(),
+            revisions: BTreeMap::from([(1, first)]),
+            auto_prune: false,
+            grants: Vec::new(),
+        }
+    }
+
+    pub(crate) fn uri(&self) -> String {
+        format!("secret:{}", self.id)
+    }
+
+    /// Applies an update; present fields overwrite (even with ""), absent ones stay.
+    pub(crate) fn update(
+        &mut self,
+        label: Option<String>,
+        description: Option<String>,
+        auto_prune: Option<bool>,
+        data: Option<BTreeMap<String, String>>,
+    ) {
+        if let Some(label) = label {
+            self.label = Some(label).filter(|l| !l.is_empty());
+        }
+        if let Some(description) = description {
+            self.description = description;
+        }
+        if let Some(auto_prune) = auto_prune {
+            self.auto_prune = auto_prune;
+        }
+        if let Some(data) = data {
+            let latest = self
+                .revisions
+                .get(&self.latest_revision)
+                .map(|r| r.checksum.clone());
+            let revision = Revision::new(data);
+            // Identical content makes no new revision (juju/juju#17677).
+            if latest.as_deref() != Some(revision.checksum.as_str()) {
+                self.latest_revision += 1;
+                self.revisions.insert(self.latest_revision, revision);
+            }
+        }
+        if self.auto_prune {
+            // Nothing consumes revisions here, so every older revision is unused.
+            let latest = self.latest_revision;
+            self.revisions.retain(|r, _| *r == latest);
+        }
+        self.updated = now();
+    }
+
+    pub(crate) fn set_grant(&mut self, app: &str, grant: bool) {
+        let present = self.grants.iter().any(|a| a == app);
+        if grant && !present {
+            self.grants.push(app.to_owned());
+        } else if !grant {
+            self.grants.retain(|a| a != app);
+        }
+    }
+
+    /// The `ListSecretResult` JSON, without `value`.
+    pub(crate) fn to_list_result(&self, owner_tag: &str, model_uuid: &str) -> Value {
+        let revisions: Vec<Value> = self
+            .revisions
+            .iter()
+            .map(|(n, r)| {
+                json!({"revision": n, "backend-name": "internal", "create-time": r.created, "update-time": r.updated})
+            })
+            .collect();
+        let mut result = json!({
+            "uri": self.uri(),
+            "version": 1,
+            "owner-tag": owner_tag,
+            "latest-revision": self.latest_revision,
+            "create-time": self.created,
+            "update-time": self.updated,
+            "revisions": revisions,
+        });
+        if let Some(label) = &self.label {
+            result["label"] = json!(label);
+        }
+        if !self.description.is_empty() {
+            result["description"] = json!(self.description);
+        }
+        if let Some(latest) = self.revisions.get(&self.latest_revision) {
+            result["latest-revision-checksum"] = json!(latest.checksum);
+        }
+        if !self.grants.is_empty() {
+            let access: Vec<Value> = self
+                .grants
+                .iter()
+                .map(|app| json!({"target-tag": format!("application-{app}"), "scope-tag": format!("model-{model_uuid}"), "role": "view"}))
+                .collect();
+            result["access"] = json!(access);
+        }
+        result
+    }
+}
+
+/// A model's user secrets, in creation order.
+#[derive(Default, Debug)]
+pub(crate) struct ModelSecrets {
+    secrets: Vec<Secret>,
+}
+
+impl ModelSecrets {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Secret> {
+        self.secrets.iter()
+    }
+
+    pub(crate) fn push(&mut self, secret: Secret) {
+        self.secrets.push(secret);
+    }
+
+    pub(crate) fn get(&self, index: usize) -> Option<&Secret> {
+        self.secrets.get(index)
+    }
+
+    pub(crate) fn get_mut(&mut self, index: usize) -> Option<&mut Secret> {
+        self.secrets.get_mut(index)
+    }
+
+    pub(crate) fn remove(&mut self, index: usize) {
+        if index < self.secrets.len() {
+            self.secrets.remove(index);
+        }
+    }
+
+    pub(crate) fn by_id(&self, id: &str) -> Option<usize> {
+        self.secrets.iter().position(|s| s.id == id)
+    }
+
+    pub(crate) fn by_label(&self, label: &str) -> Option<usize> {
+        self.secrets
+            .iter()
+            .position(|s| s.label.as_deref() == Some(label))
+    }
+
+    /// Like `by_label`, but `""` matches a secret without a name (Juju 3.6's remove hazard).
+    pub(crate) fn by_label_or_unnamed(&self, label: &str) -> Option<usize> {
+        if label.is_empty() {
+            self.secrets.iter().position(|s| s.label.is_none())
+        } else {
+            self.by_label(label)
+        }
+    }
+
+    /// A new id: 12 random bytes in lowercase base32hex (20 characters), as Juju issues them, or
+    /// a longer opaque id when asked, as controllers since 3.6.19 may.
+    pub(crate) fn new_id(&self, long: bool) -> String {
+        loop {
+            let mut bytes = uuid::Uuid::new_v4().as_bytes()[..12].to_vec();
+            if long {
+                bytes.extend_from_slice(uuid::Uuid::new_v4().as_bytes());
+            }
+            let id = data_encoding::BASE32HEX_NOPAD
+                .encode(&bytes)
+                .to_ascii_lowercase();
+            if self.by_id(&id).is_none() {
+                return id;
+            }
+        }
+    }
+}
