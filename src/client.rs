@@ -7,12 +7,13 @@ use log::{debug, trace, warn};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tungstenite::Message;
+use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 use crate::login::{client_versions, LoginInfo, LoginRequest, WireLoginResult, CLIENT_VERSION};
 use crate::options::ConnectOptions;
 use crate::rpc::{Request, Response};
-use crate::transport::{self, is_timeout, set_deadline, Socket};
+use crate::transport::{self, is_timeout, Socket};
 
 /// A logged-in connection to one Juju model.
 ///
@@ -239,7 +240,7 @@ impl Client {
         self.broken = Some("the client closed it".into());
         debug!("closing connection to {}", self.endpoint);
         let deadline = Instant::now() + self.options.call_timeout.min(Duration::from_secs(5));
-        let _ = set_deadline(self.socket.get_ref().tcp(), deadline);
+        self.socket.get_mut().tcp_mut().set_deadline(deadline);
         match self.socket.close(None) {
             Ok(()) => {}
             Err(tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed) => {
@@ -274,10 +275,44 @@ impl Client {
         }
     }
 
-    fn fail(&mut self, why: String) -> Error {
-        warn!("connection to {} is unusable: {why}", self.endpoint);
-        self.broken = Some(why.clone());
-        Error::ConnectionClosed(why)
+    /// Marks the connection unusable: this call gets `error`, every later call
+    /// [`Error::ConnectionClosed`] without any I/O.
+    fn broke(&mut self, error: Error) -> Error {
+        warn!("connection to {} is unusable: {error}", self.endpoint);
+        self.broken = Some(error.to_string());
+        error
+    }
+
+    fn closed(&mut self, why: String) -> Error {
+        self.broke(Error::ConnectionClosed(why))
+    }
+
+    /// Like [`Client::call`], for calls that change something: once the request may have reached
+    /// the controller, any failure short of the controller's own answer becomes
+    /// [`Error::OutcomeUnknown`], since the change may or may not have been made.
+    pub(crate) fn call_write<P, R>(
+        &mut self,
+        facade: &str,
+        version: u32,
+        method: &str,
+        params: &P,
+    ) -> Result<R>
+    where
+        P: Serialize + ?Sized,
+        R: DeserializeOwned,
+    {
+        self.check_offered(facade, version)?;
+        let timeout = self.options.call_timeout;
+        let deadline = Instant::now() + timeout;
+        let id = self.send_request(facade, version, method, params, deadline)?;
+        self.read_response(id, facade, method, deadline, timeout)
+            .map_err(|e| match e {
+                e @ Error::Api(_) => e,
+                cause => Error::OutcomeUnknown {
+                    operation: format!("{facade}.{method}"),
+                    cause: Box::new(cause),
+                },
+            })
     }
 
     fn round_trip<P, R>(
@@ -293,6 +328,20 @@ impl Client {
         P: Serialize + ?Sized,
         R: DeserializeOwned,
     {
+        let id = self.send_request(facade, version, method, params, deadline)?;
+        self.read_response(id, facade, method, deadline, timeout)
+    }
+
+    /// Writes one request frame. An error here means nothing was sent; a write that fails midway
+    /// marks the connection closed, which [`Client::read_response`] then reports.
+    fn send_request<P: Serialize + ?Sized>(
+        &mut self,
+        facade: &str,
+        version: u32,
+        method: &str,
+        params: &P,
+        deadline: Instant,
+    ) -> Result<u64> {
         if let Some(why) = &self.broken {
             return Err(Error::ConnectionClosed(why.clone()));
         }
@@ -305,52 +354,77 @@ impl Client {
             request: method,
             params,
         };
-        let text = serde_json::to_string(&request).map_err(|e| {
+        let text = Zeroizing::new(serde_json::to_string(&request).map_err(|e| {
             Error::invalid(format!("cannot encode the {facade}.{method} request: {e}"))
-        })?;
+        })?);
         debug!("call {facade}({version}).{method} request-id {id}");
         trace!("request {id}: {} bytes", text.len());
-        set_deadline(self.socket.get_ref().tcp(), deadline)
-            .map_err(|e| self.fail(format!("cannot set socket timeouts: {e}")))?;
-        if let Err(e) = self.socket.send(Message::text(text)) {
-            return Err(self.fail(format!("sending {facade}.{method} failed ({e}); the controller may or may not have received it")));
+        self.socket.get_mut().tcp_mut().set_deadline(deadline);
+        if let Err(e) = self.socket.send(Message::text(text.as_str())) {
+            // Part of the frame may have been written: the stream cannot be trusted any more.
+            self.closed(format!("sending {facade}.{method} failed: {e}"));
+        }
+        Ok(id)
+    }
+
+    fn read_response<R: DeserializeOwned>(
+        &mut self,
+        id: u64,
+        facade: &str,
+        method: &str,
+        deadline: Instant,
+        timeout: Duration,
+    ) -> Result<R> {
+        if let Some(why) = &self.broken {
+            return Err(Error::ConnectionClosed(why.clone()));
         }
         let what = format!("{facade}.{method}");
+        let timed_out = || Error::Timeout {
+            context: format!("waiting for the answer to {what}"),
+            after: timeout,
+        };
         loop {
+            // Pings and stale answers must not keep a call waiting past its deadline.
+            if Instant::now() >= deadline {
+                return Err(timed_out());
+            }
             let frame = match self.socket.read() {
                 Ok(frame) => frame,
-                Err(tungstenite::Error::Io(e)) if is_timeout(&e) => {
-                    return Err(Error::Timeout {
-                        context: format!("waiting for the answer to {what}"),
-                        after: timeout,
-                    })
-                }
+                Err(tungstenite::Error::Io(e)) if is_timeout(&e) => return Err(timed_out()),
                 Err(e) => return Err(self.read_failed(&what, e)),
             };
             let text = match frame {
                 Message::Text(text) => text,
                 Message::Close(frame) => {
                     let reason = frame.map(|f| f.reason.to_string()).unwrap_or_default();
-                    return Err(self.fail(format!(
+                    return Err(self.closed(format!(
                         "the controller closed the connection during {what} ({reason})"
                     )));
                 }
                 Message::Binary(_) => {
-                    return Err(
-                        self.fail(format!("the controller sent a binary frame during {what}"))
-                    )
+                    return Err(self.broke(Error::protocol(format!(
+                        "the controller sent a binary frame during {what}"
+                    ))))
                 }
                 _ => continue,
             };
             trace!("response: {} bytes", text.len());
             let response = match Response::parse(&text) {
                 Ok(r) => r,
-                Err(e) => return Err(self.fail(e.to_string())),
+                Err(e) => return Err(self.broke(e)),
             };
             match response.id {
                 Some(got) if got == id => return response.into_result(&what),
-                Some(got) if got < id => debug!("skipping a late answer to request {got}"),
-                other => warn!("skipping a response for a request never sent ({other:?})"),
+                Some(got) if got > 0 && got < id => {
+                    debug!("skipping a late answer to request {got}")
+                }
+                Some(got) if got > id => warn!("skipping a response to request {got}, never sent"),
+                // Without a request id a frame is Juju's legacy format: not this protocol.
+                _ => {
+                    return Err(self.broke(Error::protocol(format!(
+                        "the controller answered {what} with a frame without a request-id"
+                    ))))
+                }
             }
         }
     }
@@ -358,12 +432,13 @@ impl Client {
     fn read_failed(&mut self, what: &str, e: tungstenite::Error) -> Error {
         match e {
             tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed => {
-                self.fail(format!("the connection ended during {what}"))
+                self.closed(format!("the connection ended during {what}"))
             }
-            tungstenite::Error::Capacity(c) => self.fail(format!(
-                "the answer to {what} is larger than the maximum message size ({c}); raise max_message_size in ConnectOptions"
-            )),
-            other => self.fail(format!("reading the answer to {what} failed: {other}")),
+            tungstenite::Error::Capacity(c) => self.broke(Error::MessageTooLarge {
+                limit: self.options.max_message_size,
+                detail: c.to_string(),
+            }),
+            other => self.closed(format!("reading the answer to {what} failed: {other}")),
         }
     }
 }
@@ -372,10 +447,10 @@ impl Drop for Client {
     fn drop(&mut self) {
         if self.broken.is_none() {
             self.broken = Some("the client was dropped".into());
-            let _ = set_deadline(
-                self.socket.get_ref().tcp(),
-                Instant::now() + Duration::from_millis(200),
-            );
+            self.socket
+                .get_mut()
+                .tcp_mut()
+                .set_deadline(Instant::now() + Duration::from_millis(200));
             let _ = self.socket.close(None);
             let _ = self.socket.flush();
         }

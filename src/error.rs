@@ -52,6 +52,26 @@ pub enum Error {
     #[error("protocol error: {0}")]
     Protocol(String),
 
+    /// A message from the controller is larger than the configured maximum. The connection is
+    /// closed.
+    #[error("a message from the controller is larger than the maximum of {limit} bytes ({detail}); raise it with ConnectOptionsBuilder::max_message_size")]
+    MessageTooLarge {
+        /// The configured maximum, in bytes.
+        limit: usize,
+        /// What the websocket layer reported.
+        detail: String,
+    },
+
+    /// A call that changes something failed after its request may have reached the controller,
+    /// so the change may or may not have been made. It is never re-sent automatically.
+    #[error("{operation} may or may not have taken effect: {cause}; check the secret (list it by name) before trying again")]
+    OutcomeUnknown {
+        /// The facade method, such as `Secrets.CreateSecrets`.
+        operation: String,
+        /// What went wrong after the request was sent.
+        cause: Box<Error>,
+    },
+
     /// No answer came within the configured time.
     #[error("timed out after {after:?} while {context}; raise the timeout in ConnectOptions or check that the controller is reachable")]
     Timeout {

@@ -3,7 +3,8 @@
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
-use std::time::{Duration, Instant};
+use std::ops::Deref;
+use std::time::Instant;
 
 use log::{debug, warn};
 use native_tls::{Certificate, HandshakeError, TlsConnector, TlsStream};
@@ -14,18 +15,84 @@ use tungstenite::WebSocket;
 use crate::error::{Error, Result};
 use crate::options::ConnectOptions;
 
+/// A TCP stream that can be given a deadline: then each read or write waits at most for what is
+/// left, and fails with `WouldBlock` (what an expired socket timeout gives) once it has passed.
+/// Socket timeouts alone are not enough: a peer that trickles a byte at a time resets them on
+/// every read, and would hold a handshake or a call far past its timeout.
+#[derive(Debug)]
+pub(crate) struct Tcp {
+    stream: TcpStream,
+    deadline: Option<Instant>,
+}
+
+impl Tcp {
+    pub(crate) fn new(stream: TcpStream) -> Tcp {
+        Tcp {
+            stream,
+            deadline: None,
+        }
+    }
+
+    /// From now on, reads and writes give up at `deadline`.
+    pub(crate) fn set_deadline(&mut self, deadline: Instant) {
+        self.deadline = Some(deadline);
+    }
+
+    /// Sets the socket timeouts to what is left before the deadline, or fails once it passed.
+    fn arm(&self) -> io::Result<()> {
+        let Some(deadline) = self.deadline else {
+            return Ok(());
+        };
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(io::Error::new(
+                io::ErrorKind::WouldBlock,
+                "the deadline has passed",
+            ));
+        }
+        self.stream.set_read_timeout(Some(left))?;
+        self.stream.set_write_timeout(Some(left))
+    }
+}
+
+impl Deref for Tcp {
+    type Target = TcpStream;
+
+    fn deref(&self) -> &TcpStream {
+        &self.stream
+    }
+}
+
+impl Read for Tcp {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.arm()?;
+        self.stream.read(buf)
+    }
+}
+
+impl Write for Tcp {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.arm()?;
+        self.stream.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.stream.flush()
+    }
+}
+
 /// The stream under the websocket: TLS, or plain TCP when explicitly asked for.
 #[derive(Debug)]
 pub(crate) enum Stream {
-    Plain(TcpStream),
-    Tls(Box<TlsStream<TcpStream>>),
+    Plain(Tcp),
+    Tls(Box<TlsStream<Tcp>>),
 }
 
 impl Stream {
-    pub(crate) fn tcp(&self) -> &TcpStream {
+    pub(crate) fn tcp_mut(&mut self) -> &mut Tcp {
         match self {
             Stream::Plain(s) => s,
-            Stream::Tls(s) => s.get_ref(),
+            Stream::Tls(s) => s.get_mut(),
         }
     }
 }
@@ -57,16 +124,6 @@ impl Write for Stream {
 
 pub(crate) type Socket = WebSocket<Stream>;
 
-/// Sets both socket timeouts to what is left before `deadline` (at least 1 ms: zero means "never"
-/// to the standard library).
-pub(crate) fn set_deadline(tcp: &TcpStream, deadline: Instant) -> io::Result<()> {
-    let left = deadline
-        .saturating_duration_since(Instant::now())
-        .max(Duration::from_millis(1));
-    tcp.set_read_timeout(Some(left))?;
-    tcp.set_write_timeout(Some(left))
-}
-
 pub(crate) fn is_timeout(e: &io::Error) -> bool {
     matches!(
         e.kind(),
@@ -81,8 +138,8 @@ pub(crate) fn open(
     options: &ConnectOptions,
     deadline: Instant,
 ) -> Result<Socket> {
-    let tcp = connect_tcp(endpoint, deadline)?;
-    set_deadline(&tcp, deadline).map_err(|e| Error::io("configuring the socket", e))?;
+    let mut tcp = Tcp::new(connect_tcp(endpoint, deadline)?);
+    tcp.set_deadline(deadline);
     tcp.set_nodelay(true)
         .map_err(|e| Error::io("configuring the socket", e))?;
     let (stream, scheme) = if options.insecure_plain_websocket {
@@ -151,10 +208,10 @@ fn connect_tcp(endpoint: &str, deadline: Instant) -> Result<TcpStream> {
 
 fn tls(
     endpoint: &str,
-    tcp: TcpStream,
+    tcp: Tcp,
     options: &ConnectOptions,
     deadline: Instant,
-) -> Result<TlsStream<TcpStream>> {
+) -> Result<TlsStream<Tcp>> {
     let tls_error = |message: String| Error::Tls {
         endpoint: endpoint.to_owned(),
         message,

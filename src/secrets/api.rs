@@ -44,10 +44,15 @@ impl Client {
     }
 }
 
-fn target(secret: &SecretRef) -> (String, &str) {
+/// The `uri` and `label` to send; one of them is empty, never both: with both empty Juju 3.6
+/// looks up the label `""`, which matches (and `RemoveSecrets` deletes) a secret without a name.
+fn target(secret: &SecretRef) -> Result<(String, &str)> {
     match secret {
-        SecretRef::Uri(uri) => (uri.to_string(), ""),
-        SecretRef::Name(name) => (String::new(), name.as_str()),
+        SecretRef::Uri(uri) => Ok((uri.to_string(), "")),
+        SecretRef::Name(name) if name.trim().is_empty() => Err(Error::invalid(
+            "a secret's name cannot be empty: name it or use its URI",
+        )),
+        SecretRef::Name(name) => Ok((String::new(), name.as_str())),
     }
 }
 
@@ -109,7 +114,12 @@ impl SecretsApi<'_> {
         params: &P,
     ) -> Result<R> {
         let version = self.version(min)?;
-        self.client.call("Secrets", version, method, params)
+        if min >= WRITE_VERSION {
+            // Writes are not idempotent: never guess whether one took effect.
+            self.client.call_write("Secrets", version, method, params)
+        } else {
+            self.client.call("Secrets", version, method, params)
+        }
     }
 
     /// Adds a user secret and returns its URI. (`CreateSecrets`)
@@ -185,23 +195,31 @@ impl SecretsApi<'_> {
             },
         };
         let reply: wire::Results<wire::ListSecretResult> = self.call(1, "ListSecrets", &args)?;
-        reply
+        let mut found: Vec<SecretInfo> = reply
             .results
             .unwrap_or_default()
             .into_iter()
             .map(SecretInfo::from_wire)
-            .collect()
+            .collect::<Result<_>>()?;
+        // Before Juju 3.3 (Secrets v1 only) the filter has no `label` and the controller ignores
+        // it, listing every secret: without this, `show` by name could answer another secret.
+        if let Some(name) = &filter.name {
+            found.retain(|info| info.name.as_ref() == Some(name));
+        }
+        Ok(found)
     }
 
     /// One secret, by URI or name.
     ///
     /// # Errors
-    /// [`Error::Api`] with [`ErrorCode::NotFound`](crate::ErrorCode::NotFound) when no such secret
-    /// exists (made here, as the juju CLI does, since the controller just lists nothing).
+    /// [`Error::InvalidInput`] before any I/O for an empty name or revision 0; [`Error::Api`]
+    /// with [`ErrorCode::NotFound`](crate::ErrorCode::NotFound) when no such secret exists (made
+    /// here, as the juju CLI does, since the controller just lists nothing).
     pub fn show(&mut self, secret: &SecretRef, options: &ShowOptions) -> Result<SecretInfo> {
         if let Some(r) = options.revision {
             check_revision(r)?;
         }
+        target(secret)?;
         let mut filter = SecretFilter::secret(secret);
         filter.revision = options.revision;
         let mut found = self.list(&filter, options.reveal)?;
@@ -258,8 +276,8 @@ impl SecretsApi<'_> {
     /// Changes a secret: only what `changes` sets is sent. (`UpdateSecrets`)
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] before any I/O for an empty update, an empty name or invalid
-    /// content; [`Error::Api`] from the controller (not found, name already used).
+    /// [`Error::InvalidInput`] before any I/O for an empty update, an empty name (current or
+    /// new) or invalid content; [`Error::Api`] from the controller (not found, name already used).
     pub fn update(&mut self, secret: &SecretRef, changes: &SecretUpdate) -> Result<()> {
         let mut results = self.update_many(&[(secret.clone(), changes.clone())])?;
         results
@@ -285,7 +303,7 @@ impl SecretsApi<'_> {
             if change.name.as_deref().is_some_and(|n| n.trim().is_empty()) {
                 return Err(Error::invalid("a secret's new name cannot be empty"));
             }
-            let (uri, existing_label) = target(secret);
+            let (uri, existing_label) = target(secret)?;
             args.push(wire::UpdateUserSecretArg {
                 uri,
                 existing_label,
@@ -304,7 +322,7 @@ impl SecretsApi<'_> {
     /// Removes a whole secret (`revision` `None`) or one revision of it. (`RemoveSecrets`)
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for revision 0; [`Error::Api`] with
+    /// [`Error::InvalidInput`] before any I/O for revision 0 or an empty name; [`Error::Api`] with
     /// [`ErrorCode::NotFound`](crate::ErrorCode::NotFound) for an unknown secret or revision.
     pub fn remove(&mut self, secret: &SecretRef, revision: Option<u32>) -> Result<()> {
         let revisions: Vec<u32> = revision.into_iter().collect();
@@ -343,7 +361,7 @@ impl SecretsApi<'_> {
         let mut args = Vec::with_capacity(items.len());
         for (secret, revisions) in items {
             revisions.iter().try_for_each(|r| check_revision(*r))?;
-            let (uri, label) = target(secret);
+            let (uri, label) = target(secret)?;
             args.push(wire::DeleteSecretArg {
                 uri,
                 label,
@@ -360,7 +378,8 @@ impl SecretsApi<'_> {
     /// application's failure never hides the others' success. (`GrantSecret`)
     ///
     /// # Errors
-    /// The outer error when the whole call fails (no applications given, unknown secret name).
+    /// The outer error when the whole call fails (no applications or an empty name given, before
+    /// any I/O; an unknown secret name).
     pub fn grant(
         &mut self,
         secret: &SecretRef,
@@ -389,7 +408,7 @@ impl SecretsApi<'_> {
         apps: &[&str],
     ) -> Result<Vec<(String, Result<()>)>> {
         check_apps(apps)?;
-        let (uri, label) = target(secret);
+        let (uri, label) = target(secret)?;
         let arg = wire::GrantRevokeUserSecretArg {
             uri,
             label,
