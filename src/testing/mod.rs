@@ -14,10 +14,14 @@
 //!
 //! It serves `wss://127.0.0.1:<port>/model/<uuid>/api` for each of its models (and `/api` for
 //! controller logins) with a CA and server certificate made at start, valid for `juju-apiserver`.
-//! Each connection gets its own thread; the controller stops when dropped.
+//! Each connection gets its own thread; the controller stops when dropped. Besides `Admin`,
+//! `Pinger` and `Secrets`, it answers what python-libjuju's `Model.connect` calls
+//! (`ModelConfig.ModelGet`, `Client.WatchAll`, `AllWatcher`, `ModelManager.ModelInfo`), so
+//! python-libjuju can drive it too.
 
 mod admin;
 mod certs;
+mod model_facades;
 mod secrets;
 mod server;
 mod state;
@@ -91,17 +95,22 @@ impl Shared {
     pub(crate) fn facades(&self, model: bool) -> Vec<(&'static str, Vec<u32>)> {
         // Admin is not listed: after login it is gone (`apiserver/root.go`).
         let mut facades = vec![("Pinger", vec![1])];
+        facades.extend(model_facades::offered(model));
         if model && !self.config.secrets_versions.is_empty() {
             facades.push(("Secrets", self.config.secrets_versions.clone()));
         }
+        // Juju lists them sorted by name.
+        facades.sort_by_key(|(name, _)| *name);
         facades
     }
 }
 
-/// Routes one request to its facade, as Juju's RPC layer does.
+/// Routes one request to its facade, as Juju's RPC layer does. `object_id` is the request's
+/// `Id` (only AllWatcher uses one).
 pub(crate) fn dispatch(
     shared: &Shared,
     conn: &mut Conn,
+    object_id: &str,
     facade: &str,
     version: u64,
     method: &str,
@@ -136,6 +145,10 @@ pub(crate) fn dispatch(
             let model = conn.model_uuid.as_deref().unwrap_or("");
             secrets::handle(shared, model, version, method, params)
         }
+        "ModelConfig" | "Client" | "AllWatcher" => {
+            model_facades::model(shared, conn, object_id, facade, version, method)
+        }
+        "ModelManager" => model_facades::model_manager(shared, version, method, params),
         _ => Err(admin::unknown_method(facade, version, method)),
     }
 }
@@ -144,7 +157,8 @@ pub(crate) fn dispatch(
 /// connections; `None` for facades served on both.
 fn facade_kind(facade: &str) -> Option<bool> {
     match facade {
-        "Secrets" => Some(true),
+        "AllWatcher" | "Client" | "ModelConfig" | "Secrets" => Some(true),
+        "ModelManager" => Some(false),
         _ => None,
     }
 }
@@ -466,6 +480,34 @@ impl TestController {
 impl Drop for TestController {
     fn drop(&mut self) {
         self.stop();
+        if let Some(dir) = std::env::var_os(WIRE_LOG_ENV) {
+            let _ = self.write_wire_log(std::path::Path::new(&dir));
+        }
+    }
+}
+
+/// When set to a directory, every test controller writes the calls it recorded there when
+/// dropped, one JSON Lines file per controller, so a whole test suite's traffic can be checked
+/// afterwards (against Juju's schema, say).
+pub const WIRE_LOG_ENV: &str = "JUJU_SECRETS_WIRE_LOG";
+
+impl TestController {
+    /// Writes every recorded call as one JSON line (`{"request": .., "response": ..}`) to
+    /// `<dir>/<controller-uuid>.jsonl`.
+    ///
+    /// # Errors
+    /// When the file cannot be written.
+    pub fn write_wire_log(&self, dir: &std::path::Path) -> Result<()> {
+        let mut text = String::new();
+        for call in self.calls() {
+            let line = serde_json::json!({"request": call.request, "response": call.response});
+            text.push_str(&line.to_string());
+            text.push('\n');
+        }
+        let path = dir.join(format!("{}.jsonl", self.controller_uuid()));
+        std::fs::create_dir_all(dir)
+            .and_then(|()| std::fs::write(&path, text))
+            .map_err(|e| Error::io(format!("writing {}", path.display()), e))
     }
 }
 

@@ -14,15 +14,18 @@ use tungstenite::http::StatusCode;
 use tungstenite::protocol::WebSocketConfig;
 use tungstenite::{Message, WebSocket};
 
+use super::model_facades::Watchers;
 use super::{dispatch, RecordedCall, Shared};
 use crate::error::ApiError;
-use crate::transport::Stream;
+use crate::transport::{Stream, Tcp};
 
 /// What one connection knows about itself.
 pub(crate) struct Conn {
     /// The model UUID from the URL path, or `None` for a controller-only `/api` connection.
     pub model_uuid: Option<String>,
     pub logged_in: bool,
+    /// Its AllWatchers, which may hold requests while the connection serves others.
+    pub watchers: Watchers,
 }
 
 pub(crate) fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
@@ -45,14 +48,15 @@ pub(crate) fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
 #[allow(clippy::result_large_err)]
 fn serve(tcp: TcpStream, shared: Arc<Shared>) {
     let _ = tcp.set_nodelay(true);
+    let _hangup = Hangup::new(&tcp, &shared);
     let stream = match &shared.tls {
-        None => Stream::Plain(tcp),
+        None => Stream::Plain(Tcp::new(tcp)),
         Some(identity) => {
             let acceptor = match TlsAcceptor::new(identity.clone()) {
                 Ok(a) => a,
                 Err(_) => return,
             };
-            match acceptor.accept(tcp) {
+            match acceptor.accept(Tcp::new(tcp)) {
                 Ok(s) => Stream::Tls(Box::new(s)),
                 Err(e) => {
                     debug!("test controller: TLS handshake failed: {e}");
@@ -79,6 +83,7 @@ fn serve(tcp: TcpStream, shared: Arc<Shared>) {
     let mut conn = Conn {
         model_uuid: model_from_path(&path).flatten(),
         logged_in: false,
+        watchers: Watchers::default(),
     };
     loop {
         let text = match ws.read() {
@@ -86,21 +91,53 @@ fn serve(tcp: TcpStream, shared: Arc<Shared>) {
             Ok(Message::Close(_)) | Err(_) => break,
             Ok(_) => continue,
         };
-        let Some(reply) = answer(&shared, &mut conn, &text) else {
+        let Some(replies) = answer(&shared, &mut conn, &text) else {
             // Not a v1 request frame: a real controller tears the connection down.
             break;
         };
-        if send(&mut ws, reply).is_err() {
+        if send(&mut ws, replies).is_err() {
             break;
         }
     }
     let _ = ws.close(None);
     let _ = ws.flush();
-    let _ = ws.get_ref().tcp().shutdown(Shutdown::Both);
 }
 
-fn send(ws: &mut WebSocket<Stream>, reply: Value) -> tungstenite::Result<()> {
-    ws.send(Message::text(reply.to_string()))
+/// Ends the connection however `serve` returns. The accept loop keeps a clone of every socket
+/// (to shut it down on stop), so dropping ours alone would leave a refused client (TLS or
+/// websocket handshake failed) waiting for its timeout instead of seeing the connection end.
+struct Hangup<'a> {
+    tcp: Option<TcpStream>,
+    shared: &'a Shared,
+}
+
+impl<'a> Hangup<'a> {
+    fn new(tcp: &TcpStream, shared: &'a Shared) -> Self {
+        Hangup {
+            tcp: tcp.try_clone().ok(),
+            shared,
+        }
+    }
+}
+
+impl Drop for Hangup<'_> {
+    fn drop(&mut self) {
+        let Some(tcp) = self.tcp.take() else { return };
+        // Forget the accept loop's clone too, so closed connections do not pile up.
+        if let Ok(peer) = tcp.peer_addr() {
+            self.shared
+                .lock()
+                .sockets
+                .retain(|s| s.peer_addr().ok() != Some(peer));
+        }
+        let _ = tcp.shutdown(Shutdown::Both);
+    }
+}
+
+fn send(ws: &mut WebSocket<Stream>, replies: Vec<Value>) -> tungstenite::Result<()> {
+    replies
+        .into_iter()
+        .try_for_each(|reply| ws.send(Message::text(reply.to_string())))
 }
 
 /// `Some(None)` for the controller path `/api`, `Some(Some(uuid))` for `/model/<uuid>/api`.
@@ -112,8 +149,9 @@ fn model_from_path(path: &str) -> Option<Option<String>> {
     (!uuid.is_empty() && !uuid.contains('/')).then(|| Some(uuid.to_owned()))
 }
 
-/// Answers one frame, or `None` when it is not a request this server can read.
-fn answer(shared: &Shared, conn: &mut Conn, text: &str) -> Option<Value> {
+/// Answers one frame, or `None` when it is not a request this server can read. There may be no
+/// reply yet (a held request) or more than one (held requests released by this one).
+fn answer(shared: &Shared, conn: &mut Conn, text: &str) -> Option<Vec<Value>> {
     let request: Value = serde_json::from_str(text).ok()?;
     let id = request.get("request-id")?.as_u64().filter(|id| *id > 0)?;
     let facade = request.get("type").and_then(Value::as_str).unwrap_or("");
@@ -124,17 +162,34 @@ fn answer(shared: &Shared, conn: &mut Conn, text: &str) -> Option<Value> {
         None | Some(Value::Null) => &empty,
         Some(p) => p,
     };
-    let result = dispatch(shared, conn, facade, version, method, params);
-    let reply = match result {
-        Ok(response) => json!({"request-id": id, "response": response}),
-        Err(e) => error_frame(id, &e),
-    };
-    shared.lock().calls.push(RecordedCall::new(
-        conn.model_uuid.clone(),
-        redact_login(request.clone()),
-        reply.clone(),
-    ));
-    Some(reply)
+    let object = object_id(&request);
+    let result = dispatch(shared, conn, object, facade, version, method, params);
+    let request = redact_login(request);
+    let mut answered = Vec::new();
+    if !conn.watchers.hold(id, &request) {
+        let reply = match result {
+            Ok(response) => json!({"request-id": id, "response": response}),
+            Err(e) => error_frame(id, &e),
+        };
+        answered.push((request, reply));
+    }
+    for (held, error) in conn.watchers.released() {
+        answered.push((held.request, error_frame(held.id, &error)));
+    }
+    let mut state = shared.lock();
+    let calls = answered.iter().map(|(request, reply)| {
+        RecordedCall::new(conn.model_uuid.clone(), request.clone(), reply.clone())
+    });
+    state.calls.extend(calls);
+    Some(answered.into_iter().map(|(_, reply)| reply).collect())
+}
+
+/// The facade object id (an AllWatcher's id): Go decodes the `id` key case-insensitively, and
+/// python-libjuju sends `Id`.
+fn object_id(request: &Value) -> &str {
+    let frame = request.as_object().into_iter().flatten();
+    let mut ids = frame.filter(|(key, _)| key.eq_ignore_ascii_case("id"));
+    ids.next().and_then(|(_, id)| id.as_str()).unwrap_or("")
 }
 
 fn error_frame(id: u64, e: &ApiError) -> Value {

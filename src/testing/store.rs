@@ -11,8 +11,9 @@ use crate::error::{Error, Result};
 
 impl TestController {
     /// Writes a client store into `dir` (created if missing) whose current controller is this
-    /// one and whose current model is its default model. Point `JUJU_DATA` at `dir` and the
-    /// `juju` CLI, python-libjuju or [`ConnectOptions::from_juju_env`](crate::ConnectOptions::from_juju_env)
+    /// one and whose current model is its default model, with an empty cookie jar
+    /// (`cookies/<controller>.json`). Point `JUJU_DATA` at `dir` and the `juju` CLI,
+    /// python-libjuju or [`ConnectOptions::from_juju_env`](crate::ConnectOptions::from_juju_env)
     /// connect here.
     ///
     /// # Errors
@@ -70,6 +71,13 @@ impl TestController {
             fs::write(&path, text)
                 .map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
         }
+        // The (empty) macaroon cookie jar the juju CLI keeps per controller; python-libjuju
+        // fails to connect through a client store without it.
+        let cookies = dir.join("cookies");
+        let jar = cookies.join(format!("{name}.json"));
+        fs::create_dir_all(&cookies)
+            .and_then(|()| fs::write(&jar, "[]"))
+            .map_err(|e| Error::io(format!("writing {}", jar.display()), e))?;
         Ok(())
     }
 }

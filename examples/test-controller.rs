@@ -1,0 +1,87 @@
+//! Runs the built-in test controller on its own, for clients in other languages (the
+//! python-libjuju judge in `tests/python` drives it) or the `juju` CLI.
+//!
+//! ```text
+//! $ cargo run --example test-controller -- [--juju-data DIR] [--port N] [--plain]
+//! {"endpoint":"127.0.0.1:40123","model_uuid":"…","model_name":"default","user":"admin",
+//!  "password":"…","ca_cert_path":"DIR/ca.crt","juju_data":"DIR"}
+//! ```
+//! (printed on one line, then it serves until killed). `DIR` (default: a new temporary
+//! directory) receives a client store whose current controller and model are this one's, and the
+//! CA certificate: `JUJU_DATA=DIR` points a client at it. `model_name` is the short name; the
+//! client store qualifies it as `admin/default`.
+//!
+//! `--plain` serves an insecure `ws://` controller instead: there is no CA, and a client store
+//! cannot describe it, so nothing is written and `ca_cert_path` and `juju_data` are `null`.
+
+use std::fs;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::thread;
+use std::time::Duration;
+
+use clap::Parser;
+use juju_secrets::testing::TestController;
+use serde_json::json;
+
+#[derive(Parser)]
+struct Args {
+    /// Where to write the client store and the CA certificate (created if missing). Defaults to
+    /// a new temporary directory.
+    #[arg(long, value_name = "DIR")]
+    juju_data: Option<PathBuf>,
+    /// The port to listen on, on 127.0.0.1. Defaults to any free port.
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// Serve plain `ws://` instead of TLS (insecure; writes no client store).
+    #[arg(long)]
+    plain: bool,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    match start(args) {
+        // Serve until killed; dropping the controller would stop it.
+        Ok(_controller) => loop {
+            thread::sleep(Duration::from_secs(3600));
+        },
+        Err(e) => {
+            eprintln!("ERROR {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn start(args: Args) -> Result<TestController, Box<dyn std::error::Error>> {
+    let controller = TestController::builder()
+        .port(args.port)
+        .insecure_plain_websocket(args.plain)
+        .start()?;
+    let (mut ca_cert_path, mut juju_data) = (None, None);
+    if let Some(ca) = controller.ca_cert() {
+        let dir = args.juju_data.unwrap_or_else(|| {
+            let name = format!("juju-secrets-test-controller-{}", std::process::id());
+            std::env::temp_dir().join(name)
+        });
+        controller.write_client_store(&dir)?;
+        let path = dir.join("ca.crt");
+        fs::write(&path, ca)?;
+        ca_cert_path = Some(path);
+        juju_data = Some(dir);
+    }
+    let model = &controller.models()[0];
+    let line = json!({
+        "endpoint": controller.endpoint(),
+        "model_uuid": model.uuid,
+        "model_name": model.name,
+        "user": controller.user(),
+        "password": controller.password(),
+        "ca_cert_path": ca_cert_path,
+        "juju_data": juju_data,
+    });
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{line}")?;
+    stdout.flush()?;
+    Ok(controller)
+}

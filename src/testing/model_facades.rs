@@ -1,0 +1,240 @@
+//! The facades python-libjuju's `Model.connect` calls besides `Secrets`, answered as Juju 3.6
+//! answers them for an empty IAAS model on a `localhost` LXD cloud:
+//!
+//! - model connections: `ModelConfig.ModelGet` (v3), `Client.WatchAll` (v6–v8) and
+//!   `AllWatcher.Next` / `AllWatcher.Stop` (v3);
+//! - controller connections: `ModelManager.ModelInfo` (v9, v10).
+//!
+//! An AllWatcher's first `Next` returns the model's state (no deltas: nothing is deployed that
+//! it would describe). Juju holds every later `Next` until something changes, which nothing here
+//! does, so those requests are held: the connection keeps serving other requests, and `Stop`
+//! releases them with Juju's `watcher was stopped` error.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::admin::{api_error, unknown_method};
+use super::secrets::decode;
+use super::server::Conn;
+use super::state::now;
+use super::{Reply, Shared, TestModel};
+use crate::error::ApiError;
+
+/// Facades and versions on model connections, besides `Pinger` and `Secrets`.
+const MODEL_FACADES: &[(&str, &[u32])] = &[
+    ("AllWatcher", &[3]),
+    ("Client", &[6, 7, 8]),
+    ("ModelConfig", &[3]),
+];
+
+/// Facades and versions on controller connections, besides `Pinger`.
+const CONTROLLER_FACADES: &[(&str, &[u32])] = &[("ModelManager", &[9, 10])];
+
+/// The facades of this module offered on a model (`true`) or controller connection.
+pub(crate) fn offered(model: bool) -> impl Iterator<Item = (&'static str, Vec<u32>)> {
+    let facades = if model {
+        MODEL_FACADES
+    } else {
+        CONTROLLER_FACADES
+    };
+    facades
+        .iter()
+        .map(|(name, versions)| (*name, versions.to_vec()))
+}
+
+/// Serves `ModelConfig`, `Client` and `AllWatcher`; `object_id` is the request's `Id`.
+pub(crate) fn model(
+    shared: &Shared,
+    conn: &mut Conn,
+    object_id: &str,
+    facade: &str,
+    version: u64,
+    method: &str,
+) -> Reply {
+    match (facade, method) {
+        ("ModelConfig", "ModelGet") => Ok(model_config(shared, conn)),
+        ("Client", "WatchAll") => Ok(json!({"watcher-id": conn.watchers.add()})),
+        ("AllWatcher", "Next" | "Stop") => conn.watchers.call(object_id, method),
+        _ => Err(unknown_method(facade, version, method)),
+    }
+}
+
+/// A few of the settings Juju returns, each as `{value, source}`.
+fn model_config(shared: &Shared, conn: &Conn) -> Value {
+    let uuid = conn.model_uuid.as_deref().unwrap_or("");
+    let name = shared.config.models.iter().find(|m| m.uuid == uuid);
+    let setting = |value: &str, source: &str| json!({"value": value, "source": source});
+    json!({"config": {
+        "name": setting(name.map_or("", |m| m.name.as_str()), "model"),
+        "uuid": setting(uuid, "model"),
+        "type": setting("lxd", "model"),
+        "agent-version": setting(&shared.config.server_version, "model"),
+        "default-base": setting("", "default"),
+        "secret-backend": setting("auto", "default"),
+    }})
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Entities {
+    entities: Option<Vec<Entity>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Entity {
+    tag: String,
+}
+
+/// Serves `ModelManager`.
+pub(crate) fn model_manager(shared: &Shared, version: u64, method: &str, params: &Value) -> Reply {
+    if method != "ModelInfo" {
+        return Err(unknown_method("ModelManager", version, method));
+    }
+    let args: Entities = decode(params)?;
+    let results: Vec<Value> = args
+        .entities
+        .unwrap_or_default()
+        .iter()
+        .map(|entity| match model_info(shared, &entity.tag, version) {
+            Ok(info) => json!({"result": info}),
+            Err(e) => json!({"error": {"message": e.message, "code": e.code.unwrap_or_default()}}),
+        })
+        .collect();
+    Ok(json!({"results": results}))
+}
+
+/// `params.ModelInfo` as an admin sees it. An unknown model is `permission denied`, not "not
+/// found", so that its existence does not leak (`modelmanager.getModelInfo`).
+fn model_info(shared: &Shared, tag: &str, version: u64) -> Result<Value, ApiError> {
+    let config = &shared.config;
+    let uuid = tag
+        .strip_prefix("model-")
+        .filter(|uuid| !uuid.is_empty())
+        .ok_or_else(|| api_error(format!("{tag:?} is not a valid model tag"), ""))?;
+    let Some(TestModel { name, .. }) = config.models.iter().find(|m| m.uuid == uuid) else {
+        return Err(api_error("permission denied", "unauthorized access"));
+    };
+    let secrets = shared
+        .lock()
+        .models
+        .get(uuid)
+        .map_or(0, |s| s.iter().count());
+    let user = &config.user;
+    let mut info = json!({
+        "name": name,
+        "type": "iaas",
+        "uuid": uuid,
+        "controller-uuid": config.controller_uuid,
+        "is-controller": false,
+        "provider-type": "lxd",
+        "cloud-tag": "cloud-localhost",
+        "cloud-region": "localhost",
+        "cloud-credential-tag": format!("cloudcred-localhost_{user}_localhost"),
+        "cloud-credential-validity": true,
+        "owner-tag": format!("user-{user}"),
+        "life": "alive",
+        "status": {"status": "available", "info": "", "since": now()},
+        "users": [{
+            "model-tag": tag, "user": user, "display-name": user,
+            "last-connection": now(), "access": "admin",
+        }],
+        "machines": [],
+        // The id is blanked: Juju does not expose it here.
+        "secret-backends": [{
+            "result": {"name": "internal", "backend-type": "controller", "config": {}},
+            "id": "", "num-secrets": secrets, "status": "active",
+        }],
+        "sla": {"level": "unsupported", "owner": ""},
+        "agent-version": config.server_version,
+        "supported-features": [{
+            "name": "juju", "description": "the version of Juju used by the model",
+            "version": config.server_version,
+        }],
+    });
+    if version < 10 {
+        // v10 dropped them: the default OS is model config.
+        info["default-base"] = json!("ubuntu@24.04/stable");
+        info["default-series"] = json!("noble");
+    }
+    Ok(info)
+}
+
+/// A request held by an AllWatcher: its `request-id` and (recorded) frame.
+#[derive(Debug)]
+pub(crate) struct Held {
+    pub id: u64,
+    pub request: Value,
+}
+
+/// One connection's AllWatchers, by resource id, and the `Next` requests they hold.
+#[derive(Debug, Default)]
+pub(crate) struct Watchers {
+    /// Juju numbers a connection's resources from 1.
+    last_id: u64,
+    live: BTreeMap<String, Watcher>,
+    /// Set while a `Next` that must wait is dispatched: the server then holds that request.
+    holding: Option<String>,
+    /// Requests of watchers stopped since the server last asked: to answer now.
+    released: Vec<Held>,
+}
+
+#[derive(Debug, Default)]
+struct Watcher {
+    delivered: bool,
+    held: Vec<Held>,
+}
+
+impl Watchers {
+    fn add(&mut self) -> String {
+        self.last_id += 1;
+        let id = self.last_id.to_string();
+        self.live.insert(id.clone(), Watcher::default());
+        id
+    }
+
+    fn call(&mut self, id: &str, method: &str) -> Reply {
+        let Some(watcher) = self.live.get_mut(id) else {
+            return Err(api_error("unknown watcher id", "not found"));
+        };
+        if method == "Stop" {
+            if let Some(watcher) = self.live.remove(id) {
+                self.released.extend(watcher.held);
+            }
+            return Ok(json!({}));
+        }
+        if watcher.delivered {
+            self.holding = Some(id.to_owned());
+            // Not sent: the server holds this request.
+            return Ok(Value::Null);
+        }
+        watcher.delivered = true;
+        Ok(json!({"deltas": []}))
+    }
+
+    /// After dispatching request `id`: whether it is held (then kept with its frame, to be
+    /// answered when its watcher stops) rather than answered now.
+    pub(crate) fn hold(&mut self, id: u64, request: &Value) -> bool {
+        let Some(watcher) = self.holding.take() else {
+            return false;
+        };
+        if let Some(watcher) = self.live.get_mut(&watcher) {
+            watcher.held.push(Held {
+                id,
+                request: request.clone(),
+            });
+        }
+        true
+    }
+
+    /// The requests released by `Stop` since the last call, with the error each is answered
+    /// with (`multiwatcher.NewErrStopped`, which has no code).
+    pub(crate) fn released(&mut self) -> Vec<(Held, ApiError)> {
+        self.released
+            .drain(..)
+            .map(|held| (held, api_error("watcher was stopped", "")))
+            .collect()
+    }
+}
