@@ -1,0 +1,287 @@
+//! `juju-secrets`: the `juju` CLI's user-secret commands, on this crate.
+//!
+//! ```text
+//! cargo run --example juju-secrets -- add-secret db-pass password=s3cr3t --info "the db password"
+//! cargo run --example juju-secrets -- show-secret db-pass --reveal
+//! ```
+//!
+//! It connects as `juju` does: the client store (`$JUJU_DATA`, else `$XDG_DATA_HOME/juju`, else
+//! `~/.local/share/juju`), `JUJU_CONTROLLER`, and `JUJU_MODEL` or `-m [controller:]model`.
+//!
+//! | command | prints on stdout |
+//! |---|---|
+//! | `add-secret NAME [KEY[#base64\|#file]=VALUE ...] [--info TEXT] [--file PATH]` | the new URI alone |
+//! | `update-secret NAME\|URI [KEY=VALUE ...] [--info TEXT] [--name NEW] [--auto-prune[=BOOL]] [--file PATH]` | nothing |
+//! | `remove-secret NAME\|URI [--revision N]` | nothing |
+//! | `grant-secret NAME\|URI APP[,APP...]`, `revoke-secret NAME\|URI APP[,APP...]` | nothing |
+//! | `secrets [--format tabular\|json\|yaml]` (alias `list-secrets`) | the model's secrets |
+//! | `show-secret NAME\|URI [--reveal] [--revision N] [--revisions] [--format yaml\|json]` | one secret |
+//!
+//! `NAME|URI` is read as `juju` reads it: `secret:<id>` or a bare classic 20-character id is a
+//! URI, anything else a name. `--file` is a JSON or YAML map of key to value; its keys win over
+//! the `KEY=VALUE` arguments. `-r` is short for `--revision`.
+//!
+//! JSON and YAML output is a map keyed by secret id, with the `juju` CLI's field names:
+//! `revision` (the latest), `checksum` (when revealed), `rotation`, `owner` (`<model>` for user
+//! secrets, else the application or unit), `description`, `name` (user secrets) or `label` (charm
+//! secrets), `created`, `updated`, `error`, `content` (with `--reveal`), `revisions` (with
+//! `--revisions`) and `access` (`show-secret` only; `target`, `scope`, `role`).
+//! Unlike `juju`, whose JSON nests values as `content.Data`, `content` is a flat map of key to
+//! decoded value. A value that is not UTF-8 is shown base64-encoded under `KEY#base64` instead of
+//! `KEY`, with a note on stderr, so the map can be fed back as it is to `add-secret --file`. When
+//! the controller cannot read the content, `error` says why. The table has `juju`'s columns
+//! (ID, Name, Owner, Rotation, Revision, Last updated), sorted by owner then latest revision, and
+//! is empty when there are no secrets.
+//!
+//! Success exits 0. Any error prints `ERROR <message>` on stderr and exits 1; when granting or
+//! revoking fails for some applications, those that succeeded are reported first, on stderr.
+
+mod common;
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use common::{Format, Result};
+use juju_secrets::{
+    Client, ClientStore, SecretContent, SecretFilter, SecretRef, SecretUpdate, ShowOptions,
+};
+
+#[derive(Parser)]
+#[command(
+    name = "juju-secrets",
+    version,
+    about = "Manage the user secrets of a Juju model"
+)]
+struct Cli {
+    /// The model: `[controller:]model`; defaults to JUJU_MODEL, then the current model.
+    #[arg(short, long, global = true, value_name = "[CONTROLLER:]MODEL")]
+    model: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Add a user secret and print its URI.
+    AddSecret {
+        name: String,
+        #[command(flatten)]
+        content: ContentArgs,
+    },
+    /// Change a secret's content (making a new revision), name, description or auto-prune.
+    UpdateSecret {
+        secret: String,
+        #[command(flatten)]
+        content: ContentArgs,
+        /// A new name for the secret.
+        #[arg(long)]
+        name: Option<String>,
+        /// Remove revisions nobody uses as soon as a newer one exists.
+        #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true,
+              default_missing_value = "true")]
+        auto_prune: Option<bool>,
+    },
+    /// Remove a secret, or one revision of it.
+    RemoveSecret {
+        secret: String,
+        #[arg(short, long)]
+        revision: Option<u32>,
+    },
+    /// Grant applications access to a secret.
+    GrantSecret { secret: String, apps: String },
+    /// Revoke applications' access to a secret.
+    RevokeSecret { secret: String, apps: String },
+    /// List the model's secrets.
+    #[command(alias = "list-secrets")]
+    Secrets {
+        #[arg(long, value_enum, default_value = "tabular")]
+        format: ListFormat,
+    },
+    /// Show one secret.
+    ShowSecret {
+        secret: String,
+        /// Include the decoded content.
+        #[arg(long)]
+        reveal: bool,
+        /// Show this revision instead of the latest.
+        #[arg(short, long)]
+        revision: Option<u32>,
+        /// Include each revision's metadata.
+        #[arg(long)]
+        revisions: bool,
+        #[arg(long, value_enum, default_value = "yaml")]
+        format: Format,
+    },
+}
+
+/// The content and description of `add-secret` and `update-secret`.
+#[derive(Args)]
+struct ContentArgs {
+    #[arg(value_name = "KEY[#base64|#file]=VALUE")]
+    pairs: Vec<String>,
+    /// The secret's description.
+    #[arg(long)]
+    info: Option<String>,
+    /// A JSON or YAML file of keys and values; its keys win over the arguments'.
+    #[arg(long)]
+    file: Option<PathBuf>,
+}
+
+impl ContentArgs {
+    /// The content, checked before connecting; `None` when no key is given.
+    fn content(&self) -> Result<Option<SecretContent>> {
+        if self.pairs.is_empty() && self.file.is_none() {
+            return Ok(None);
+        }
+        let mut content = SecretContent::from_args(&self.pairs)?;
+        if let Some(file) = &self.file {
+            content.merge(SecretContent::from_file(file)?);
+        }
+        content.validate()?;
+        Ok(Some(content))
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ListFormat {
+    Tabular,
+    Yaml,
+    Json,
+}
+
+fn main() -> ExitCode {
+    match Cli::try_parse() {
+        Ok(cli) => common::exit(run(cli)),
+        Err(e) if !e.use_stderr() => {
+            let _ = e.print(); // --help or --version
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            let message = e.render().to_string();
+            let message = message.trim_start_matches("error: ").trim_end();
+            common::exit(Err(message.into()))
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let model = cli.model.as_deref();
+    match cli.command {
+        Command::AddSecret {
+            name,
+            content: args,
+        } => {
+            let content = args.content()?.ok_or("missing secret value or filename")?;
+            let uri = connect(model)?
+                .secrets()
+                .add(&name, &content, args.info.as_deref())?;
+            writeln!(io::stdout(), "{uri}")?;
+        }
+        Command::UpdateSecret {
+            secret,
+            content: args,
+            name,
+            auto_prune,
+        } => {
+            let secret = SecretRef::parse(&secret)?;
+            let mut update = SecretUpdate::new();
+            if let Some(content) = args.content()? {
+                update = update.content(content);
+            }
+            if let Some(info) = args.info {
+                update = update.description(info);
+            }
+            if let Some(name) = name {
+                update = update.name(name);
+            }
+            if let Some(on) = auto_prune {
+                update = update.auto_prune(on);
+            }
+            connect(model)?.secrets().update(&secret, &update)?;
+        }
+        Command::RemoveSecret { secret, revision } => {
+            let secret = SecretRef::parse(&secret)?;
+            connect(model)?.secrets().remove(&secret, revision)?;
+        }
+        Command::GrantSecret { secret, apps } => grant_or_revoke(model, &secret, &apps, true)?,
+        Command::RevokeSecret { secret, apps } => grant_or_revoke(model, &secret, &apps, false)?,
+        Command::Secrets { format } => {
+            let secrets = connect(model)?
+                .secrets()
+                .list(&SecretFilter::all(), false)?;
+            match format {
+                ListFormat::Tabular => common::print_table(&secrets)?,
+                ListFormat::Yaml => common::print_map(&secrets, Format::Yaml, false)?,
+                ListFormat::Json => common::print_map(&secrets, Format::Json, false)?,
+            }
+        }
+        Command::ShowSecret {
+            secret,
+            reveal,
+            revision,
+            revisions,
+            format,
+        } => {
+            // As in juju: revisions' metadata and one revision's content are separate views.
+            if revisions && reveal {
+                return Err("specify either --revisions or --reveal but not both".into());
+            }
+            if revisions && revision.is_some() {
+                return Err("specify either --revisions or --revision but not both".into());
+            }
+            let secret = SecretRef::parse(&secret)?;
+            let options = ShowOptions {
+                reveal,
+                revision,
+                revisions,
+            };
+            let info = connect(model)?.secrets().show(&secret, &options)?;
+            common::print_map(&[info], format, true)?;
+        }
+    }
+    Ok(())
+}
+
+/// Connects as `juju` does: `-m` takes the place of `JUJU_MODEL`; empty variables are unset.
+fn connect(model: Option<&str>) -> Result<Client> {
+    let var = |name: &str| match std::env::var(name) {
+        Ok(value) => Ok(Some(value).filter(|v| !v.is_empty())),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => Err(format!("{name} is not valid UTF-8")),
+    };
+    let controller = var("JUJU_CONTROLLER")?;
+    let model = match model {
+        Some(model) => Some(model.to_owned()),
+        None => var("JUJU_MODEL")?,
+    };
+    let options = ClientStore::from_env()?.resolve(controller.as_deref(), model.as_deref())?;
+    Ok(Client::connect(&options)?)
+}
+
+/// Reports the applications that succeeded, then an `ERROR` line for each that failed.
+fn grant_or_revoke(model: Option<&str>, secret: &str, apps: &str, grant: bool) -> Result<()> {
+    let secret = SecretRef::parse(secret)?;
+    let apps: Vec<&str> = apps.split(',').collect();
+    let mut client = connect(model)?;
+    let results = match grant {
+        true => client.secrets().grant(&secret, &apps)?,
+        false => client.secrets().revoke(&secret, &apps)?,
+    };
+    let mut failures: Vec<String> = results
+        .iter()
+        .filter_map(|(app, r)| Some(format!("{app}: {}", r.as_ref().err()?)))
+        .collect();
+    let Some(last) = failures.pop() else {
+        return Ok(());
+    };
+    let done = if grant { "granted" } else { "revoked" };
+    for (app, _) in results.iter().filter(|(_, r)| r.is_ok()) {
+        eprintln!("{done} access to {secret} for {app}");
+    }
+    for failure in failures {
+        eprintln!("ERROR {failure}");
+    }
+    Err(last.into())
+}

@@ -1,0 +1,590 @@
+//! The examples `juju-secrets`, `whoami` and `quickstart`, run as processes against a test
+//! controller through a client store in a temporary `JUJU_DATA`, as a user would run them.
+
+use std::collections::BTreeMap;
+use std::ffi::OsStr;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use juju_secrets::testing::TestController;
+use serde_json::{json, Value};
+
+/// How long one example may run before it is killed and the test fails.
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The directory of the built examples: `target/<profile>/examples`, beside this test's own
+/// `target/<profile>/deps`. `cargo test --test cli` does not build examples, so they are built
+/// here once (a no-op when they are fresh) with the cargo that runs the tests.
+fn examples_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let exe = std::env::current_exe().expect("the test binary's path");
+        let profile_dir = exe
+            .parent()
+            .and_then(Path::parent)
+            .expect("tests run from target/<profile>/deps");
+        if let Some(cargo) = std::env::var_os("CARGO") {
+            build_examples(&cargo, profile_dir);
+        }
+        profile_dir.join("examples")
+    })
+}
+
+fn build_examples(cargo: &OsStr, profile_dir: &Path) {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
+    let mut build = Command::new(cargo);
+    build.args(["build", "--examples", "--all-features", "--manifest-path"]);
+    build.arg(manifest);
+    // Build where this test binary lives, whatever --target-dir or --target the tests got.
+    if let Some(target_dir) = profile_dir.parent() {
+        build.arg("--target-dir").arg(target_dir);
+    }
+    match profile_dir.file_name().and_then(OsStr::to_str) {
+        Some("debug") | None => {}
+        Some("release") => {
+            build.arg("--release");
+        }
+        Some(profile) => {
+            build.args(["--profile", profile]);
+        }
+    }
+    let out = build.output().expect("running cargo build --examples");
+    assert!(
+        out.status.success(),
+        "cargo build --examples failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A directory under the system temp dir, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(what: &str) -> TempDir {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let name = format!("juju-secrets-cli-{what}-{}-{n}", std::process::id());
+        let dir = std::env::temp_dir().join(name);
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("creating a temp dir");
+        TempDir(dir)
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let path = self.0.join(name);
+        std::fs::write(&path, bytes).expect("writing a temp file");
+        path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// What a finished example printed, and how it exited.
+#[derive(Debug)]
+struct Output {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Output {
+    /// Checks it succeeded, and returns stdout.
+    fn ok(&self) -> &str {
+        assert_eq!(self.code, Some(0), "{self:#?}");
+        assert!(!self.stderr.contains("panicked"), "{self:#?}");
+        &self.stdout
+    }
+
+    /// Checks it exited with status 1 without panicking, and returns stderr.
+    fn exit_1(&self) -> &str {
+        assert_eq!(self.code, Some(1), "{self:#?}");
+        assert!(!self.stderr.contains("panicked"), "{self:#?}");
+        &self.stderr
+    }
+
+    /// Checks it failed as the juju CLI does: status 1 and `ERROR <message>` on stderr.
+    /// Returns stderr.
+    fn failed(&self) -> &str {
+        assert!(self.stderr.starts_with("ERROR "), "{self:#?}");
+        self.exit_1()
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_str(self.ok()).unwrap_or_else(|e| panic!("{e}: {self:#?}"))
+    }
+}
+
+/// Runs an example with `env` (and without `JUJU_CONTROLLER`/`JUJU_MODEL`), killing it after
+/// [`TIMEOUT`].
+fn run<S: AsRef<OsStr>>(example: &str, args: &[S], env: &[(&str, &Path)]) -> Output {
+    let path = examples_dir().join(format!("{example}{}", std::env::consts::EXE_SUFFIX));
+    let mut command = Command::new(&path);
+    command
+        .args(args)
+        .env_remove("JUJU_CONTROLLER")
+        .env_remove("JUJU_MODEL")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let mut child = command
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", path.display()));
+    // Read both pipes on threads so a full pipe never blocks the child.
+    let read = |pipe: Option<Box<dyn Read + Send>>| {
+        thread::spawn(move || {
+            let mut text = String::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_string(&mut text);
+            }
+            text
+        })
+    };
+    let stdout = read(child.stdout.take().map(|p| Box::new(p) as _));
+    let stderr = read(child.stderr.take().map(|p| Box::new(p) as _));
+    let deadline = Instant::now() + TIMEOUT;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waiting for the example") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "{example} {:?} still running after {TIMEOUT:?}: killed",
+                args.iter().map(AsRef::as_ref).collect::<Vec<_>>()
+            );
+        }
+        thread::sleep(Duration::from_millis(20));
+    };
+    Output {
+        code: status.code(),
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default(),
+    }
+}
+
+/// A test controller and a client store pointing at it.
+struct Setup {
+    controller: TestController,
+    data: TempDir,
+}
+
+impl Setup {
+    fn new() -> Setup {
+        Setup::with(TestController::start().expect("starting the test controller"))
+    }
+
+    fn with(controller: TestController) -> Setup {
+        let data = TempDir::new("data");
+        controller
+            .write_client_store(data.path())
+            .expect("writing the client store");
+        Setup { controller, data }
+    }
+
+    fn run(&self, example: &str, args: &[&str]) -> Output {
+        run(example, args, &[("JUJU_DATA", self.data.path())])
+    }
+
+    fn cli(&self, args: &[&str]) -> Output {
+        self.run("juju-secrets", args)
+    }
+
+    /// Adds a secret and returns its id (the URI without `secret:`).
+    fn add(&self, args: &[&str]) -> String {
+        let mut all = vec!["add-secret"];
+        all.extend_from_slice(args);
+        let uri = self.cli(&all).ok().trim_end().to_owned();
+        uri.strip_prefix("secret:")
+            .expect("a secret: URI")
+            .to_owned()
+    }
+
+    /// `show-secret ... --format json`, for one secret: its id and details.
+    fn show(&self, args: &[&str]) -> (String, Value) {
+        let mut all = vec!["show-secret"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--format", "json"]);
+        let shown: BTreeMap<String, Value> =
+            serde_json::from_value(self.cli(&all).json()).expect("a map keyed by id");
+        assert_eq!(shown.len(), 1, "{shown:?}");
+        shown.into_iter().next().expect("one secret")
+    }
+}
+
+#[test]
+fn add_secret_prints_the_uri_alone() {
+    let setup = Setup::new();
+    let out = setup.cli(&["add-secret", "db-pass", "password=s3cr3t", "--info", "db"]);
+    let uri = out.ok();
+    let id = uri.trim_end().strip_prefix("secret:").unwrap_or_default();
+    assert!(
+        !id.is_empty() && !id.contains(char::is_whitespace),
+        "{out:#?}"
+    );
+    assert_eq!(uri, format!("secret:{id}\n"));
+    assert_eq!(out.stderr, "");
+}
+
+#[test]
+fn show_secret_reveals_a_flat_content_map() {
+    let setup = Setup::new();
+    let files = TempDir::new("files");
+    let yaml = files.file("content.yaml", b"token: from-file\nport: 5432\n");
+    let binary = files.file("blob", &[0xff, 0x00, 0xfe]);
+    let blob = format!("blob#file={}", binary.display());
+    let yaml = yaml.to_string_lossy();
+    let args = [
+        "db",
+        "user=admin",
+        "token=from-args",
+        &blob,
+        "--info",
+        "the db",
+        "--file",
+        &yaml,
+    ];
+    let id = setup.add(&args);
+
+    let (shown_id, secret) = setup.show(&["db", "--reveal"]);
+    assert_eq!(shown_id, id);
+    // The --file keys win; the non-UTF-8 value is base64 under KEY#base64.
+    let content =
+        json!({"blob#base64": "/wD+", "port": "5432", "token": "from-file", "user": "admin"});
+    assert_eq!(secret["content"], content, "{secret}");
+    assert_eq!(secret["owner"], "<model>");
+    assert_eq!(secret["name"], "db");
+    assert_eq!(secret["description"], "the db");
+    assert_eq!(secret["revision"], 1);
+    assert!(secret["checksum"].is_string(), "{secret}");
+    assert!(secret.get("label").is_none(), "{secret}");
+
+    let out = setup.cli(&["show-secret", &format!("secret:{id}"), "--reveal"]);
+    assert!(out.stderr.contains("\"blob\" is not UTF-8"), "{out:#?}");
+    let yaml: Value = serde_yaml_ng::from_str(out.ok()).expect("YAML");
+    assert_eq!(yaml[&id]["content"], content);
+    // Without --reveal there is no content.
+    assert!(setup.show(&["db"]).1.get("content").is_none());
+}
+
+#[test]
+fn secrets_are_keyed_by_id_in_json_and_yaml() {
+    let setup = Setup::new();
+    let first = setup.add(&["first", "key=one", "--info", "the first"]);
+    let second = setup.add(&["second", "key=two"]);
+    let json = setup.cli(&["secrets", "--format", "json"]).json();
+    let yaml: Value =
+        serde_yaml_ng::from_str(setup.cli(&["list-secrets", "--format", "yaml"]).ok())
+            .expect("YAML");
+    assert_eq!(json, yaml);
+    let ids: Vec<&String> = json.as_object().expect("a map").keys().collect();
+    let mut expected = vec![&first, &second];
+    expected.sort();
+    assert_eq!(ids, expected);
+    assert_eq!(json[&first]["name"], "first");
+    assert_eq!(json[&first]["description"], "the first");
+    assert_eq!(json[&second]["owner"], "<model>");
+    assert_eq!(json[&second]["revision"], 1);
+    for field in ["created", "updated"] {
+        assert!(json[&second][field].is_string(), "{json}");
+    }
+    // As `juju secrets`: no values, revisions or access in a listing.
+    for field in ["content", "revisions", "access", "checksum"] {
+        assert!(json[&first].get(field).is_none(), "{json}");
+    }
+
+    let table = setup.cli(&["secrets"]);
+    let lines: Vec<&str> = table.ok().lines().collect();
+    let header: Vec<&str> = lines[0]
+        .split("  ")
+        .filter(|c| !c.is_empty())
+        .map(str::trim)
+        .collect();
+    assert_eq!(
+        header,
+        [
+            "ID",
+            "Name",
+            "Owner",
+            "Rotation",
+            "Revision",
+            "Last updated"
+        ]
+    );
+    assert_eq!(lines.len(), 3, "{table:#?}");
+    let row = lines
+        .iter()
+        .find(|l| l.starts_with(&first))
+        .expect("a row for the first secret");
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(
+        cells[..5],
+        [first.as_str(), "first", "<model>", "never", "1"],
+        "{row}"
+    );
+}
+
+#[test]
+fn update_secret_renames_and_makes_a_new_revision() {
+    let setup = Setup::new();
+    let id = setup.add(&["old-name", "token=one"]);
+    let args = [
+        "update-secret",
+        "old-name",
+        "token=two",
+        "--name",
+        "new-name",
+        "--info",
+        "rotated",
+    ];
+    assert_eq!(setup.cli(&args).ok(), "");
+    let (shown_id, secret) = setup.show(&["new-name", "--reveal"]);
+    assert_eq!(shown_id, id);
+    assert_eq!(secret["revision"], 2);
+    assert_eq!(secret["description"], "rotated");
+    assert_eq!(secret["content"], json!({"token": "two"}));
+    let err = setup.cli(&["show-secret", "old-name"]).failed().to_owned();
+    assert!(err.contains("not found"), "{err}");
+    // Flags alone change no content, and --auto-prune takes an optional value.
+    let uri = format!("secret:{id}");
+    setup.cli(&["update-secret", &uri, "--auto-prune"]).ok();
+    setup
+        .cli(&[
+            "update-secret",
+            &uri,
+            "--auto-prune=false",
+            "--name",
+            "third",
+        ])
+        .ok();
+    assert_eq!(setup.show(&["third"]).1["revision"], 2);
+}
+
+#[test]
+fn grant_with_a_bad_application_reports_each_and_exits_1() {
+    let setup = Setup::new();
+    setup.add(&["shared", "token=x"]);
+    let out = setup.cli(&["grant-secret", "shared", "ubuntu,nope,mysql"]);
+    let err = out.exit_1();
+    assert!(out.stdout.is_empty(), "{out:#?}");
+    let lines: Vec<&str> = err.lines().collect();
+    let errors: Vec<&&str> = lines.iter().filter(|l| l.starts_with("ERROR ")).collect();
+    assert_eq!(errors.len(), 1, "{out:#?}");
+    assert!(
+        errors[0].contains("nope") && errors[0].contains("not found"),
+        "{out:#?}"
+    );
+    for app in ["ubuntu", "mysql"] {
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("granted") && l.ends_with(app)),
+            "{out:#?}"
+        );
+    }
+    // The successes stand.
+    let access = &setup.show(&["shared"]).1["access"];
+    let targets: Vec<&str> = access
+        .as_array()
+        .expect("access")
+        .iter()
+        .filter_map(|a| a["target"].as_str())
+        .collect();
+    assert_eq!(targets, ["application-ubuntu", "application-mysql"]);
+    assert_eq!(access[0]["role"], "view");
+
+    setup.cli(&["revoke-secret", "shared", "ubuntu,mysql"]).ok();
+    assert!(setup.show(&["shared"]).1.get("access").is_none());
+    // Every failing application gets its own line.
+    let out = setup.cli(&["grant-secret", "shared", "nope,ubuntu,gone"]);
+    assert_eq!(out.exit_1().matches("ERROR ").count(), 2, "{out:#?}");
+    assert!(
+        out.stderr.contains("granted access to shared for ubuntu"),
+        "{out:#?}"
+    );
+}
+
+#[test]
+fn remove_secret_removes_one_revision_then_the_secret() {
+    let setup = Setup::new();
+    setup.add(&["doomed", "token=one"]);
+    setup.cli(&["update-secret", "doomed", "token=two"]).ok();
+    let revisions = |setup: &Setup| -> Vec<u64> {
+        let (_, secret) = setup.show(&["doomed", "--revisions"]);
+        secret["revisions"]
+            .as_array()
+            .expect("revisions")
+            .iter()
+            .filter_map(|r| r["revision"].as_u64())
+            .collect()
+    };
+    assert_eq!(revisions(&setup), [1, 2]);
+    assert_eq!(
+        setup
+            .cli(&["remove-secret", "doomed", "--revision", "1"])
+            .ok(),
+        ""
+    );
+    assert_eq!(revisions(&setup), [2]);
+    let (_, secret) = setup.show(&["doomed", "--reveal", "--revision", "2"]);
+    assert_eq!(secret["content"], json!({"token": "two"}));
+    setup.cli(&["remove-secret", "doomed"]).ok();
+    assert!(setup
+        .cli(&["show-secret", "doomed"])
+        .failed()
+        .contains("not found"));
+    assert_eq!(
+        setup.cli(&["secrets", "--format", "json"]).json(),
+        json!({})
+    );
+}
+
+#[test]
+fn errors_print_error_and_exit_1() {
+    let setup = Setup::new();
+    let files = TempDir::new("files");
+    let missing = files.path().join("missing.yaml");
+    let missing = missing.to_string_lossy();
+    let cases: &[(&[&str], &str)] = &[
+        (&["show-secret", "no-such-secret"], "not found"),
+        (&["remove-secret", "no-such-secret"], "not found"),
+        (&["update-secret", "no-such-secret", "token=x"], "not found"),
+        (
+            &["add-secret", "bad", "Bad_Key=value"],
+            "\"Bad_Key\" not valid",
+        ),
+        (&["add-secret", "bad", "novalue"], "not key=value"),
+        (&["add-secret", "bad"], "missing secret value"),
+        (&["add-secret", "bad", "--file", &missing], "missing.yaml"),
+        (&["update-secret", "whatever"], "changes nothing"),
+        (&["show-secret", "x", "--reveal", "--revisions"], "not both"),
+        (&["show-secret", "secret:"], "not valid"),
+        (&["grant-secret", "x", ",ubuntu"], "cannot be empty"),
+        (&["no-such-command"], "no-such-command"),
+        (&["remove-secret", "x", "--revision", "two"], "two"),
+        (&["secrets", "--format", "xml"], "xml"),
+    ];
+    for (args, expected) in cases {
+        let out = setup.cli(args);
+        let err = out.failed();
+        assert!(err.contains(expected), "{args:?}: {out:#?}");
+        assert!(out.stdout.is_empty(), "{args:?}: {out:#?}");
+    }
+    // Secret values never appear in errors.
+    let out = setup.cli(&[
+        "add-secret",
+        "bad",
+        "token=hunter2-value",
+        "Bad=hunter2-value",
+    ]);
+    assert!(!out.failed().contains("hunter2"), "{out:#?}");
+}
+
+#[test]
+fn model_flag_picks_another_model() {
+    let controller = TestController::builder()
+        .model("default")
+        .model("other")
+        .start()
+        .expect("controller");
+    let setup = Setup::with(controller);
+    setup
+        .cli(&["-m", "other", "add-secret", "elsewhere", "key=value"])
+        .ok();
+    setup
+        .cli(&[
+            "add-secret",
+            "here",
+            "key=value",
+            "--model",
+            "test-controller:admin/default",
+        ])
+        .ok();
+    let names = |model: &str| -> Vec<String> {
+        let list = setup
+            .cli(&["secrets", "--format", "json", "-m", model])
+            .json();
+        list.as_object()
+            .expect("a map")
+            .values()
+            .filter_map(|s| s["name"].as_str().map(String::from))
+            .collect()
+    };
+    assert_eq!(names("other"), ["elsewhere"]);
+    assert_eq!(names("default"), ["here"]);
+    let err = setup.cli(&["secrets", "-m", "missing"]).failed().to_owned();
+    assert!(
+        err.contains("unknown model") && err.contains("admin/other"),
+        "{err}"
+    );
+}
+
+#[test]
+fn whoami_prints_one_json_object() {
+    let setup = Setup::new();
+    let out = setup.run("whoami", &[]);
+    let me = out.json();
+    assert_eq!(out.stdout.lines().count(), 1, "{out:#?}");
+    assert_eq!(me["controller"], setup.controller.controller_name());
+    assert_eq!(me["model"], "admin/default");
+    assert_eq!(me["model-uuid"], setup.controller.model_uuid());
+    assert_eq!(me["user"], "admin");
+    assert_eq!(me["server-version"], "3.6.4");
+    assert_eq!(
+        me["secrets-facade"],
+        json!({"offered": [1, 2], "negotiated": 2})
+    );
+}
+
+#[test]
+fn whoami_without_a_client_store_says_so() {
+    let empty = TempDir::new("empty");
+    let out = run("whoami", &[] as &[&str], &[("JUJU_DATA", empty.path())]);
+    let err = out.failed();
+    assert!(
+        err.contains("JUJU_DATA") && err.contains("no juju client store"),
+        "{out:#?}"
+    );
+    assert!(out.stdout.is_empty(), "{out:#?}");
+}
+
+#[test]
+fn quickstart_without_a_client_store_uses_the_test_controller() {
+    let (data, home, xdg) = (
+        TempDir::new("data"),
+        TempDir::new("home"),
+        TempDir::new("xdg"),
+    );
+    let env = [
+        ("JUJU_DATA", data.path()),
+        ("HOME", home.path()),
+        ("XDG_DATA_HOME", xdg.path()),
+    ];
+    let out = run("quickstart", &[] as &[&str], &env);
+    let text = out.ok();
+    assert!(text.contains("built-in test controller"), "{out:#?}");
+    for step in 1..=7 {
+        assert!(text.contains(&format!("[{step}/7]")), "{out:#?}");
+    }
+    assert!(text.contains("Done"), "{out:#?}");
+    // A grant that fails removes the secret and fails the run.
+    let out = run("quickstart", &["--app", "not-deployed"], &env);
+    assert!(out.failed().contains("--app"), "{out:#?}");
+    assert!(out.stdout.contains("is removed"), "{out:#?}");
+}
