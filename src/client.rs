@@ -1,6 +1,8 @@
-//! `Client`: one websocket to a model, logged in, sending one call at a time.
+//! `Client`: one websocket to a model, logged in, sending one call at a time, and checking an
+//! idle connection before using it again.
 
 use std::fmt;
+use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use log::{debug, trace, warn};
@@ -10,16 +12,25 @@ use tungstenite::Message;
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
-use crate::login::{client_versions, LoginInfo, LoginRequest, WireLoginResult, CLIENT_VERSION};
+use crate::login::{self, client_versions, LoginInfo, WireLoginResult};
 use crate::options::ConnectOptions;
 use crate::rpc::{Request, Response};
 use crate::transport::{self, is_timeout, Socket};
+
+/// The longest an idle check's ping waits for its answer (Go's `api.pingTimeout`).
+const PING_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A logged-in connection to one Juju model.
 ///
 /// Calls block until the controller answers or the call timeout expires; they take `&mut self`,
 /// so one call is in flight at a time. Dropping the client closes the connection quietly;
 /// [`Client::close`] reports errors.
+///
+/// A client may live for hours: when it has been idle longer than
+/// [`ConnectOptionsBuilder::idle_ping_after`](crate::ConnectOptionsBuilder::idle_ping_after)
+/// (60 seconds by default), its next call pings first and, if the connection turns out to be
+/// dead, reconnects (new websocket, login, facade versions) before sending the call. No thread
+/// runs in the background, and a call whose request was already sent is never sent again.
 ///
 /// ```
 /// # let controller = juju_secrets::testing::TestController::start()?;
@@ -39,6 +50,8 @@ pub struct Client {
     login: LoginInfo,
     /// Why the connection can no longer be used, once it cannot.
     broken: Option<String>,
+    /// When the controller last answered: the start of the current idle time.
+    last_heard: Instant,
 }
 
 impl fmt::Debug for Client {
@@ -54,37 +67,34 @@ impl fmt::Debug for Client {
 }
 
 impl Client {
-    /// Connects to the first endpoint that answers, in the order given, and logs in; all within
-    /// the connect timeout.
+    /// Connects to the model and logs in, within the connect timeout.
+    ///
+    /// - **Endpoints**: with several (the nodes of a highly available controller), all are
+    ///   tried side by side, each started [`DIAL_STAGGER`](crate::DIAL_STAGGER) (100 ms) after
+    ///   the one before or as soon as it failed, so a dead or silent address does not cost the
+    ///   whole timeout. The first that logs in is kept and the others are closed. The dialing
+    ///   threads end by the connect timeout at the latest; the client itself uses none.
+    /// - **Model by name**: settings with a model name but no UUID first log in to the
+    ///   controller (`/api`) and look the name up with `ModelManager.ListModels`.
+    /// - **Redirects**: a model that migrated to another controller is followed there once,
+    ///   trusting exactly the CA the old controller named (see
+    ///   [`ConnectOptionsBuilder::follow_redirects`](crate::ConnectOptionsBuilder::follow_redirects)).
     ///
     /// # Errors
-    /// With one endpoint, the error of that attempt; with several, [`Error::AllEndpointsFailed`]
-    /// listing each endpoint's error. A login refused by the controller (such as a wrong password,
-    /// [`ErrorCode::Unauthorized`](crate::ErrorCode::Unauthorized)) is returned at once as
-    /// [`Error::Api`], since every node of a controller would refuse it alike.
+    /// - With one endpoint, the error of that attempt; with several,
+    ///   [`Error::AllEndpointsFailed`] listing each endpoint's error.
+    /// - A login refused by the controller (such as a wrong password,
+    ///   [`ErrorCode::Unauthorized`](crate::ErrorCode::Unauthorized)) is returned at once as
+    ///   [`Error::Api`], without waiting for other endpoints, since every node of a controller
+    ///   would refuse it alike.
+    /// - [`Error::DischargeRequired`] when the macaroons are missing or expired: run
+    ///   `juju login`.
+    /// - [`Error::Redirected`] when the model migrated and following redirects is off;
+    ///   [`Error::RedirectedAgain`] when the new controller redirects again.
+    /// - [`Error::Config`] when a model name is unknown to the controller (the message lists
+    ///   the models it has).
     pub fn connect(options: &ConnectOptions) -> Result<Client> {
-        let deadline = Instant::now() + options.connect_timeout;
-        let path = format!("/model/{}/api", options.model_uuid);
-        let mut failures = Vec::new();
-        for endpoint in &options.endpoints {
-            debug!("connecting to {endpoint}{path}");
-            let attempt = transport::open(endpoint, &path, options, deadline)
-                .and_then(|socket| Client::login(socket, options, endpoint, deadline));
-            match attempt {
-                Ok(client) => return Ok(client),
-                Err(e @ Error::Api(_)) => return Err(e),
-                Err(e) => {
-                    debug!("endpoint {endpoint} failed: {e}");
-                    failures.push((endpoint.clone(), e));
-                }
-            }
-        }
-        if failures.len() == 1 {
-            if let Some((_, e)) = failures.pop() {
-                return Err(e);
-            }
-        }
-        Err(Error::AllEndpointsFailed(failures))
+        crate::connect::connect(options)
     }
 
     /// Connects the way the `juju` CLI does: see [`ConnectOptions::from_juju_env`].
@@ -95,12 +105,22 @@ impl Client {
         Client::connect(&ConnectOptions::from_juju_env()?)
     }
 
-    fn login(
-        socket: Socket,
-        options: &ConnectOptions,
+    /// Opens one endpoint and logs in, before `deadline`: to the model of `options`, or to the
+    /// controller (`/api`) when it has no model UUID. `watch` sees the TCP stream once it is
+    /// connected, and returns `false` to give up (another endpoint already won).
+    pub(crate) fn open(
         endpoint: &str,
+        options: &ConnectOptions,
         deadline: Instant,
+        watch: &dyn Fn(&TcpStream) -> bool,
     ) -> Result<Client> {
+        let path = if options.model_uuid.is_empty() {
+            "/api".to_owned()
+        } else {
+            format!("/model/{}/api", options.model_uuid)
+        };
+        debug!("connecting to {endpoint}{path}");
+        let socket = transport::open(endpoint, &path, options, deadline, watch)?;
         let mut client = Client {
             socket,
             options: options.clone(),
@@ -108,43 +128,16 @@ impl Client {
             next_id: 1,
             login: LoginInfo::from(WireLoginResult::default()),
             broken: None,
+            last_heard: Instant::now(),
         };
-        let password = options.password.as_ref().map_or("", |p| p.expose());
-        let request = LoginRequest {
-            auth_tag: format!("user-{}", options.user),
-            credentials: password,
-            nonce: "",
-            macaroons: [],
-            user_data: "",
-            client_version: CLIENT_VERSION,
+        client.login = login::login(&mut client, options, deadline)?;
+        let target = match options.model_uuid.as_str() {
+            "" => "the controller".to_owned(),
+            uuid => format!("model {uuid}"),
         };
-        let result: WireLoginResult = client
-            .round_trip(
-                "Admin",
-                3,
-                "Login",
-                &request,
-                deadline,
-                options.connect_timeout,
-            )
-            .map_err(|e| match e {
-                Error::Timeout { .. } => Error::Timeout {
-                    context: format!("logging in at {endpoint}"),
-                    after: options.connect_timeout,
-                },
-                other => other,
-            })?;
-        client.login = LoginInfo::from(result);
-        let expected = format!("model-{}", options.model_uuid);
-        if !client.login.model_tag.is_empty() && client.login.model_tag != expected {
-            return Err(Error::protocol(format!(
-                "logged in to {} but asked for {expected}",
-                client.login.model_tag
-            )));
-        }
         debug!(
-            "logged in to model {} at {endpoint} as {} (Juju {})",
-            options.model_uuid, options.user, client.login.server_version
+            "logged in to {target} at {endpoint} as {} (Juju {})",
+            options.user, client.login.server_version
         );
         Ok(client)
     }
@@ -154,7 +147,8 @@ impl Client {
         &self.login
     }
 
-    /// The settings this client connected with.
+    /// The settings this client connected with: after a followed redirect, the new
+    /// controller's endpoints and CA; after a lookup by name, the model's UUID.
     pub fn options(&self) -> &ConnectOptions {
         &self.options
     }
@@ -162,6 +156,14 @@ impl Client {
     /// The endpoint (`host:port`) this client is connected to.
     pub fn endpoint(&self) -> &str {
         &self.endpoint
+    }
+
+    /// The controller's current API endpoints, as it reported them at login
+    /// ([`LoginInfo::endpoints`]): every node of a highly available controller. Reconnecting
+    /// tries them after the configured endpoints. Store them yourself if you want the next
+    /// program to know them; this crate never rewrites the client store.
+    pub fn controller_endpoints(&self) -> Vec<String> {
+        self.login.endpoints()
     }
 
     /// The highest version of `facade` that both this client and the controller support, or `None`.
@@ -204,7 +206,7 @@ impl Client {
         P: Serialize + ?Sized,
         R: DeserializeOwned,
     {
-        self.check_offered(facade, version)?;
+        self.ready_for(facade, version)?;
         let timeout = self.options.call_timeout;
         self.round_trip(
             facade,
@@ -214,6 +216,54 @@ impl Client {
             Instant::now() + timeout,
             timeout,
         )
+    }
+
+    /// Before a call: the facade must be offered, and an idle connection is checked (and
+    /// replaced if dead). Nothing is sent for a call the controller does not offer.
+    fn ready_for(&mut self, facade: &str, version: u32) -> Result<()> {
+        self.check_offered(facade, version)?;
+        if self.keep_alive()? {
+            // A new login may offer other facade versions.
+            self.check_offered(facade, version)?;
+        }
+        Ok(())
+    }
+
+    /// Pings an idle connection and reconnects when it is dead; `Ok(true)` after reconnecting.
+    fn keep_alive(&mut self) -> Result<bool> {
+        let Some(idle_after) = self.options.idle_ping_after else {
+            return Ok(false);
+        };
+        let idle = self.last_heard.elapsed();
+        if idle < idle_after {
+            return Ok(false);
+        }
+        let timeout = self.options.call_timeout.min(PING_TIMEOUT);
+        let deadline = Instant::now() + timeout;
+        let params = serde_json::json!({});
+        let ping = self
+            .round_trip::<_, serde_json::Value>("Pinger", 1, "Ping", &params, deadline, timeout);
+        match ping {
+            // Any answer, even an error, shows the connection works.
+            Ok(_) | Err(Error::Api(_)) => Ok(false),
+            Err(e) => {
+                debug!(
+                    "connection to {} idle for {idle:?} is dead ({e}); reconnecting",
+                    self.endpoint
+                );
+                self.reconnect()?;
+                Ok(true)
+            }
+        }
+    }
+
+    /// Replaces the connection with a new one to the same model: the configured endpoints
+    /// first, then those the controller reported at login.
+    fn reconnect(&mut self) -> Result<()> {
+        let fresh = crate::connect::reconnect(&self.options, &self.login.endpoints())?;
+        let mut old = std::mem::replace(self, fresh);
+        old.broken = Some("replaced by a new connection".into());
+        Ok(())
     }
 
     /// Checks that the connection is alive with `Pinger.Ping`.
@@ -301,7 +351,7 @@ impl Client {
         P: Serialize + ?Sized,
         R: DeserializeOwned,
     {
-        self.check_offered(facade, version)?;
+        self.ready_for(facade, version)?;
         let timeout = self.options.call_timeout;
         let deadline = Instant::now() + timeout;
         let id = self.send_request(facade, version, method, params, deadline)?;
@@ -315,7 +365,7 @@ impl Client {
             })
     }
 
-    fn round_trip<P, R>(
+    pub(crate) fn round_trip<P, R>(
         &mut self,
         facade: &str,
         version: u32,
@@ -414,7 +464,10 @@ impl Client {
                 Err(e) => return Err(self.broke(e)),
             };
             match response.id {
-                Some(got) if got == id => return response.into_result(&what),
+                Some(got) if got == id => {
+                    self.last_heard = Instant::now();
+                    return response.into_result(&what);
+                }
                 Some(got) if got > 0 && got < id => {
                     debug!("skipping a late answer to request {got}")
                 }

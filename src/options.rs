@@ -6,6 +6,7 @@ use std::time::Duration;
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
+use crate::macaroons::MacaroonSlices;
 
 /// The server name Juju controllers' certificates are issued for, whatever address they listen on.
 pub const JUJU_SERVER_NAME: &str = "juju-apiserver";
@@ -44,11 +45,15 @@ impl From<String> for Password {
     }
 }
 
+/// How long a [`Client`](crate::Client) may sit idle before its next call checks the
+/// connection with a ping first: the Go client's ping period (`api.PingPeriod`).
+pub const DEFAULT_IDLE_PING_AFTER: Duration = Duration::from_secs(60);
+
 /// How to reach a Juju model and log in to it.
 ///
 /// Build it explicitly with [`ConnectOptions::builder`], or the way the `juju` CLI does with
 /// [`ConnectOptions::from_juju_env`] (client store, `JUJU_CONTROLLER`, `JUJU_MODEL`).
-/// `Debug` never prints the password.
+/// `Debug` never prints the password or the macaroons.
 ///
 /// ```
 /// use juju_secrets::ConnectOptions;
@@ -68,6 +73,7 @@ pub struct ConnectOptions {
     pub(crate) model_uuid: String,
     pub(crate) user: String,
     pub(crate) password: Option<Password>,
+    pub(crate) macaroons: Option<MacaroonSlices>,
     pub(crate) ca_cert: Option<String>,
     pub(crate) server_name: String,
     pub(crate) connect_timeout: Duration,
@@ -76,6 +82,8 @@ pub struct ConnectOptions {
     pub(crate) insecure_plain_websocket: bool,
     pub(crate) controller_name: Option<String>,
     pub(crate) model_name: Option<String>,
+    pub(crate) follow_redirects: bool,
+    pub(crate) idle_ping_after: Option<Duration>,
 }
 
 impl ConnectOptions {
@@ -96,12 +104,13 @@ impl ConnectOptions {
         crate::store::ClientStore::from_env()?.resolve_from_env()
     }
 
-    /// The API endpoints (`host:port`), tried in order.
+    /// The API endpoints (`host:port`), tried in this order, a little apart.
     pub fn endpoints(&self) -> &[String] {
         &self.endpoints
     }
 
-    /// The UUID of the model to log in to.
+    /// The UUID of the model to log in to; empty when the model is known by name only, to be
+    /// looked up on the controller when connecting.
     pub fn model_uuid(&self) -> &str {
         &self.model_uuid
     }
@@ -116,9 +125,19 @@ impl ConnectOptions {
         self.controller_name.as_deref()
     }
 
-    /// The model's qualified name (`owner/name`), when known.
+    /// The model's name (`owner/name`, or `name` for one of the user's own), when known.
     pub fn model_name(&self) -> Option<&str> {
         self.model_name.as_deref()
+    }
+
+    /// Whether a login answered with a redirect (the model migrated) is followed.
+    pub fn follow_redirects(&self) -> bool {
+        self.follow_redirects
+    }
+
+    /// How long a client may be idle before its next call pings first; `None` never.
+    pub fn idle_ping_after(&self) -> Option<Duration> {
+        self.idle_ping_after
     }
 
     /// The timeout for reaching an endpoint and logging in.
@@ -146,6 +165,7 @@ impl Default for ConnectOptionsBuilder {
                 model_uuid: String::new(),
                 user: "admin".to_owned(),
                 password: None,
+                macaroons: None,
                 ca_cert: None,
                 server_name: JUJU_SERVER_NAME.to_owned(),
                 connect_timeout: Duration::from_secs(30),
@@ -154,14 +174,18 @@ impl Default for ConnectOptionsBuilder {
                 insecure_plain_websocket: false,
                 controller_name: None,
                 model_name: None,
+                follow_redirects: true,
+                idle_ping_after: Some(DEFAULT_IDLE_PING_AFTER),
             },
         }
     }
 }
 
 impl ConnectOptionsBuilder {
-    /// Adds an API endpoint, `host:port` (an IPv6 host in brackets). Endpoints are tried in the
-    /// order given. At least one is required.
+    /// Adds an API endpoint, `host:port` (an IPv6 host in brackets). At least one is required.
+    /// With several (the nodes of a highly available controller), all are tried side by side,
+    /// each started a little after the one before in the order given (see
+    /// [`Client::connect`](crate::Client::connect)).
     pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
         self.options.endpoints.push(endpoint.into());
         self
@@ -179,7 +203,8 @@ impl ConnectOptionsBuilder {
         self
     }
 
-    /// The UUID of the model to log in to. Required.
+    /// The UUID of the model to log in to. Either this or [`model_name`](Self::model_name) is
+    /// required; the UUID wins when both are given.
     pub fn model_uuid(mut self, uuid: impl Into<String>) -> Self {
         self.options.model_uuid = uuid.into();
         self
@@ -191,9 +216,24 @@ impl ConnectOptionsBuilder {
         self
     }
 
-    /// The user's password. Required: macaroon login is not supported yet.
+    /// The user's password (local users). A password or [`macaroons`](Self::macaroons) is
+    /// required; the password wins when both are given.
     pub fn password(mut self, password: impl Into<Password>) -> Self {
         self.options.password = Some(password.into());
+        self
+    }
+
+    /// Macaroons to log in with instead of a password (external users, such as
+    /// `bob@external`): each item one macaroon slice, a JSON array of a root macaroon and its
+    /// discharges as a `macaroon-*` cookie holds it (a single JSON object counts as a slice of
+    /// one). [`ClientStore`](crate::ClientStore) loads the ones `juju login` saved. An empty
+    /// list is allowed: the controller then says that a discharge is needed
+    /// ([`Error::DischargeRequired`]). Not printed by `Debug`. Defaults to none.
+    ///
+    /// This crate does not talk to identity providers: when the macaroons are missing or
+    /// expired, run `juju login` to refresh them.
+    pub fn macaroons(mut self, slices: Vec<serde_json::Value>) -> Self {
+        self.options.macaroons = Some(MacaroonSlices::new(slices));
         self
     }
 
@@ -246,9 +286,37 @@ impl ConnectOptionsBuilder {
         self
     }
 
-    /// Records the model's qualified name, for messages and display. Optional.
+    /// The model's name: `owner/name`, or `name` for one of the user's own. Without a
+    /// [`model_uuid`](Self::model_uuid), connecting first logs in to the controller and looks
+    /// the name up in the models the user can see (`ModelManager.ListModels`); with one, the
+    /// name is only recorded, for messages and display. Optional.
     pub fn model_name(mut self, name: impl Into<String>) -> Self {
         self.options.model_name = Some(name.into());
+        self
+    }
+
+    /// Whether to follow a redirect: when a model has migrated to another controller, the old
+    /// one answers the login with the new controller's addresses and CA certificate. Followed,
+    /// the client connects there, trusting exactly that CA, and logs a `debug` record saying
+    /// so; a second redirect is an error ([`Error::RedirectedAgain`]). Not followed, connecting
+    /// fails with [`Error::Redirected`] holding where the model went, as the `juju` CLI reports
+    /// it. Defaults to `true`: a program keeps working after its model migrates, with the same
+    /// credentials, verified against the CA the old controller vouched for. The `juju` CLI
+    /// instead stops and tells you to log in to the new controller: `false` does that.
+    pub fn follow_redirects(mut self, follow: bool) -> Self {
+        self.options.follow_redirects = follow;
+        self
+    }
+
+    /// How long a client may sit idle before its next call first checks the connection with a
+    /// ping (`Pinger.Ping`, waiting at most 30 seconds or the call timeout, whichever is
+    /// shorter). When the connection turns out to be dead (a proxy, a load balancer or a
+    /// restarted controller dropped it), the client reconnects (new websocket, login, facade
+    /// versions) before sending the call. There is no background thread: nothing happens while
+    /// the client is idle. `None` never pings; a dead connection then fails the next call with
+    /// [`Error::ConnectionClosed`]. Defaults to 60 seconds, the Go client's ping period.
+    pub fn idle_ping_after(mut self, idle: Option<Duration>) -> Self {
+        self.options.idle_ping_after = idle;
         self
     }
 
@@ -261,8 +329,8 @@ impl ConnectOptionsBuilder {
     /// Checks the settings and returns them.
     ///
     /// # Errors
-    /// [`Error::Config`] when there is no endpoint, no model UUID, no user or no password, or a
-    /// timeout is zero.
+    /// [`Error::Config`] when there is no endpoint, no model UUID or name, no user, neither a
+    /// password nor macaroons, or a timeout is zero.
     pub fn build(self) -> Result<ConnectOptions> {
         let o = self.options;
         let missing = |what: &str| Err(Error::Config(format!("{what} is required")));
@@ -274,16 +342,16 @@ impl ConnectOptionsBuilder {
                 "API endpoint {bad:?} is not host:port"
             )));
         }
-        if o.model_uuid.is_empty() {
-            return missing("a model UUID");
+        if o.model_uuid.is_empty() && o.model_name.as_deref().is_none_or(str::is_empty) {
+            return missing("a model UUID or name");
         }
         if o.user.is_empty() {
             return missing("a user name");
         }
-        if o.password.is_none() {
+        if o.password.is_none() && o.macaroons.is_none() {
             return Err(Error::Config(format!(
-                "no password for user {:?}: macaroon (external user) login is not supported yet; \
-                 use a local user with a password",
+                "no password and no macaroons for user {:?}: give a password (local users) or \
+                 the macaroons `juju login` saved (external users; ClientStore loads them)",
                 o.user
             )));
         }
@@ -318,12 +386,45 @@ mod tests {
         let text = format!("{options:?}");
         assert!(!text.contains("hunter2-password"), "{text}");
         assert!(text.contains("***"), "{text}");
+        let macaroon = serde_json::json!([{"signature": "macaroon-signature-secret"}]);
+        let options = full().macaroons(vec![macaroon]).build().unwrap();
+        let text = format!("{options:?}");
+        assert!(!text.contains("macaroon-signature-secret"), "{text}");
+        assert!(text.contains("<1 macaroon slices>"), "{text}");
+    }
+
+    #[test]
+    fn defaults() {
+        let o = full().build().unwrap();
+        assert!(o.follow_redirects());
+        assert_eq!(o.idle_ping_after(), Some(DEFAULT_IDLE_PING_AFTER));
+        let o = full().follow_redirects(false).idle_ping_after(None);
+        let o = o.build().unwrap();
+        assert!(!o.follow_redirects());
+        assert_eq!(o.idle_ping_after(), None);
+    }
+
+    #[test]
+    fn a_model_name_or_macaroons_are_enough() {
+        let by_name = ConnectOptions::builder()
+            .endpoint("127.0.0.1:17070")
+            .model_name("admin/prod")
+            .macaroons(Vec::new())
+            .build()
+            .unwrap();
+        assert_eq!(by_name.model_uuid(), "");
+        assert_eq!(by_name.model_name(), Some("admin/prod"));
     }
 
     #[test]
     fn build_names_what_is_missing() {
         let err = ConnectOptions::builder().build().unwrap_err();
         assert!(err.to_string().contains("endpoint"), "{err}");
+        let err = ConnectOptions::builder()
+            .endpoint("127.0.0.1:17070")
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().contains("model UUID or name"), "{err}");
         let err = full().endpoint("nope").build().unwrap_err();
         assert!(err.to_string().contains("\"nope\""), "{err}");
         let err = ConnectOptions::builder()

@@ -12,11 +12,14 @@ use serde::{Deserialize, Deserializer};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
-use crate::options::{ConnectOptions, Password};
+use crate::macaroons;
+use crate::options::{ConnectOptions, ConnectOptionsBuilder, Password};
 
 const CONTROLLERS: &str = "controllers.yaml";
 const ACCOUNTS: &str = "accounts.yaml";
 const MODELS: &str = "models.yaml";
+/// The directory of the per-controller macaroon cookie jars, `cookies/<controller>.json`.
+const COOKIES: &str = "cookies";
 /// Early Juju 2 clients kept the current controller in this file instead of controllers.yaml.
 const CURRENT_CONTROLLER: &str = "current-controller";
 
@@ -30,6 +33,7 @@ struct ControllersFile {
 #[derive(Default, Deserialize)]
 #[serde(default, rename_all = "kebab-case")]
 struct Controller {
+    uuid: Option<String>,
     api_endpoints: Vec<String>,
     ca_cert: Option<String>,
     public_hostname: Option<String>,
@@ -175,6 +179,16 @@ impl ClientStore {
     /// A `controller:` prefix wins over `controller`; a model without an owner belongs to the
     /// controller account's user.
     ///
+    /// A full model UUID that `models.yaml` does not list is used as it is. A model name it does
+    /// not list (a model created or shared since the CLI last refreshed the file) gives settings
+    /// with that name and no UUID: [`Client::connect`](crate::Client::connect) then looks the
+    /// name up on the controller, and fails listing the models there when it is unknown.
+    ///
+    /// An account with a password logs in with it. An account without one (an external user,
+    /// such as `bob@external`) logs in with the macaroons `juju login` saved in
+    /// `cookies/<controller>.json`; expired ones are left out, and when none is left the
+    /// controller asks for a discharge ([`Error::DischargeRequired`]: run `juju login`).
+    ///
     /// ```
     /// use juju_secrets::ClientStore;
     /// # let dir = std::env::temp_dir().join(format!("juju-secrets-doc-resolve-{}", std::process::id()));
@@ -196,27 +210,27 @@ impl ClientStore {
     ///
     /// # Errors
     /// [`Error::Config`] saying what to do when there is no current controller or model, the
-    /// controller or model is unknown (listing the known ones), or the controller has no account
-    /// or its account no password (macaroon login is not supported yet).
+    /// controller is unknown (listing the known ones), a UUID prefix matches several models, the
+    /// controller has no account, or its cookie jar cannot be read.
     pub fn resolve(&self, controller: Option<&str>, model: Option<&str>) -> Result<ConnectOptions> {
         let (prefix, model) = split_model_arg(model);
         let name = self.pick_controller(prefix.or(non_empty_str(controller)))?;
         let entry = self.controller(name)?;
-        let (user, password) = self.credentials(name)?;
-        let (model_name, uuid) = self.model(name, user, model)?;
+        let (model_name, uuid) = self.model(name, self.user(name)?, model)?;
         if entry.api_endpoints.is_empty() {
             return Err(self.config(
                 CONTROLLERS,
                 format!("controller {name:?} has no api-endpoints"),
             ));
         }
-        let mut builder = ConnectOptions::builder()
+        let mut builder = self
+            .credentials(name, entry)?
             .endpoints(entry.api_endpoints.iter().cloned())
             .model_uuid(uuid)
-            .user(user)
-            .password(password)
-            .controller_name(name)
-            .model_name(model_name);
+            .controller_name(name);
+        if let Some(model_name) = model_name {
+            builder = builder.model_name(model_name);
+        }
         if let Some(ca) = entry.ca_cert.as_deref().filter(|c| !c.trim().is_empty()) {
             builder = builder.ca_cert(ca);
         }
@@ -265,37 +279,50 @@ impl ClientStore {
         })
     }
 
-    fn credentials(&self, controller: &str) -> Result<(&str, Password)> {
+    fn account(&self, controller: &str) -> Result<&Account> {
         let account = self.accounts.get(controller).filter(|a| !a.user.is_empty());
-        let Some(account) = account else {
-            return Err(self.config(
+        account.ok_or_else(|| {
+            self.config(
                 ACCOUNTS,
                 format!(
                     "no account for controller {controller:?}: run `juju login -c {controller}`"
                 ),
-            ));
-        };
-        match &account.password {
-            Some(password) => Ok((&account.user, password.clone())),
-            None => Err(self.config(
-                ACCOUNTS,
-                format!(
-                    "user {:?} of controller {controller:?} has no password: macaroon login is not \
-                     supported yet; log in with a password user, or give a password to \
-                     ConnectOptions::builder()",
-                    account.user
-                ),
-            )),
-        }
+            )
+        })
     }
 
-    /// Finds a model by qualified name, then by UUID prefix, as `juju -m` does.
+    fn user(&self, controller: &str) -> Result<&str> {
+        Ok(&self.account(controller)?.user)
+    }
+
+    /// A builder with the account's user and its password, or else the macaroons of the
+    /// controller's cookie jar.
+    fn credentials(&self, name: &str, controller: &Controller) -> Result<ConnectOptionsBuilder> {
+        let account = self.account(name)?;
+        let builder = ConnectOptions::builder().user(&account.user);
+        if let Some(password) = &account.password {
+            return Ok(builder.password(password.clone()));
+        }
+        let jar = self.dir.join(COOKIES).join(format!("{name}.json"));
+        let slices = macaroons::load_jar(&jar, &cookie_hosts(controller))?;
+        log::debug!(
+            "{} macaroon slices for {} from {}",
+            slices.len(),
+            account.user,
+            jar.display()
+        );
+        Ok(builder.macaroons(slices))
+    }
+
+    /// Finds a model by qualified name, then by UUID prefix, as `juju -m` does: its name and
+    /// UUID. A full UUID not listed is `(None, uuid)`; a name not listed is `(Some(name), "")`,
+    /// to be looked up on the controller.
     fn model(
         &self,
         controller: &str,
         user: &str,
         wanted: Option<&str>,
-    ) -> Result<(String, String)> {
+    ) -> Result<(Option<String>, String)> {
         let entry = self.models.get(controller);
         let current = entry.and_then(|e| non_empty_str(e.current_model.as_deref()));
         let Some(wanted) = wanted.or(current) else {
@@ -320,15 +347,17 @@ impl ClientStore {
             None => Vec::new(),
         };
         let message = match hits.as_slice() {
-            [(name, m)] if !m.uuid.is_empty() => return Ok(((*name).clone(), m.uuid.clone())),
+            [(name, m)] if !m.uuid.is_empty() => {
+                return Ok((Some((*name).clone()), m.uuid.clone()))
+            }
             [(name, _)] => format!(
                 "model {name:?} of controller {controller:?} has no uuid: run `juju models -c {controller}`"
             ),
-            [] => format!(
-                "unknown model {qualified:?} on controller {controller:?} (known: {}): run \
-                 `juju models -c {controller}` to refresh the list",
-                list(models.keys())
-            ),
+            [] if is_uuid(wanted) => return Ok((None, wanted.to_owned())),
+            [] => {
+                log::debug!("model {qualified:?} is not in {MODELS}: to look up on {controller:?}");
+                return Ok((Some(qualified), String::new()));
+            }
             _ => format!("{wanted:?} matches several model UUIDs on controller {controller:?}; give more of it"),
         };
         Err(self.config(MODELS, message))
@@ -399,12 +428,40 @@ fn split_model_arg(model: Option<&str>) -> (Option<&str>, Option<&str>) {
 }
 
 /// `owner/model` with a canonical owner (`bob@local` is `bob`); a bare name gets the account's user.
-fn qualify(model: &str, user: &str) -> String {
+pub(crate) fn qualify(model: &str, user: &str) -> String {
     let canonical = |u: &str| u.strip_suffix("@local").unwrap_or(u).to_owned();
     match model.split_once('/') {
         Some((owner, name)) => format!("{}/{name}", canonical(owner)),
         None => format!("{}/{model}", canonical(user)),
     }
+}
+
+/// Whether `s` is a whole UUID (`8-4-4-4-12` hex digits).
+fn is_uuid(s: &str) -> bool {
+    s.len() == 36
+        && s.char_indices().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => c == '-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+/// The hosts a controller's macaroon cookies may be filed under: the Go client uses its public
+/// host name or UUID (newer clients) or the endpoint it dialed (older ones).
+fn cookie_hosts(controller: &Controller) -> Vec<String> {
+    let mut hosts: Vec<String> = controller.uuid.iter().cloned().collect();
+    hosts.extend(controller.public_hostname.iter().cloned());
+    for endpoint in &controller.api_endpoints {
+        let host = endpoint
+            .rsplit_once(':')
+            .map_or(endpoint.as_str(), |(h, _)| h);
+        hosts.push(
+            host.trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_owned(),
+        );
+    }
+    hosts.retain(|h| !h.is_empty());
+    hosts
 }
 
 fn current_controller_file(dir: &Path) -> Result<Option<String>> {
@@ -710,21 +767,31 @@ controllers:
     }
 
     #[test]
-    fn unknown_model_lists_the_models_of_its_controller() {
-        let parts = [
-            "unknown model \"admin/missing\" on controller \"prod\"",
-            "admin/default, admin/other, alice/shared",
-            "juju models -c prod",
-            MODELS,
-        ];
-        config_error(resolve(None, Some("missing")), &parts);
+    fn unlisted_model_names_are_left_to_the_controller() {
+        for (form, name) in [("missing", "admin/missing"), ("bob@local/x", "bob/x")] {
+            let o = resolve(None, Some(form)).unwrap();
+            assert_eq!(o.model_uuid(), "", "{form}");
+            assert_eq!(o.model_name(), Some(name), "{form}");
+        }
         config_error(resolve(None, Some("8f5a1b2c")), &["several model UUIDs"]);
         let dir = standard();
         std::fs::remove_file(dir.0.join(MODELS)).unwrap();
-        config_error(
-            dir.open().unwrap().resolve(None, Some("default")),
-            &["known: none"],
-        );
+        let o = dir.open().unwrap().resolve(None, Some("default")).unwrap();
+        assert_eq!(o.model_name(), Some("admin/default"));
+        assert_eq!(o.model_uuid(), "");
+    }
+
+    #[test]
+    fn unlisted_full_uuids_are_used_as_given() {
+        let uuid = "5d3c1f0e-9a8b-4c7d-8e6f-5a4b3c2d1e0f";
+        let o = resolve(None, Some(uuid)).unwrap();
+        assert_eq!(o.model_uuid(), uuid);
+        assert_eq!(o.model_name(), None);
+        let o = resolve(None, Some(&format!("staging:{uuid}"))).unwrap();
+        assert_eq!((o.model_uuid(), o.user()), (uuid, "bob"));
+        assert!(is_uuid(DEFAULT_UUID));
+        assert!(!is_uuid("8f5a1b2c-3d4e-4f60-8a1b-2c3d4e5f6a7g"));
+        assert!(!is_uuid("8f5a1b2c-3d4e"));
     }
 
     #[test]
@@ -745,18 +812,71 @@ controllers:
             ACCOUNTS,
         ];
         config_error(resolve(Some("orphan"), Some("x")), &parts);
-        let parts = [
-            "\"carol@external\"",
-            "\"macaroon\"",
-            "macaroon login is not supported yet",
-        ];
-        config_error(resolve(Some("macaroon"), Some("x")), &parts);
         let dir = standard();
         std::fs::remove_file(dir.0.join(ACCOUNTS)).unwrap();
         let store = dir.open().unwrap();
         config_error(
             store.resolve(None, None),
             &["no account for controller \"prod\""],
+        );
+    }
+
+    #[test]
+    fn accounts_without_a_password_log_in_with_the_cookie_jar() {
+        let dir = standard();
+        let o = dir
+            .open()
+            .unwrap()
+            .resolve(Some("macaroon"), Some("x"))
+            .unwrap();
+        assert_eq!(o.user(), "carol@external");
+        assert_eq!(o.password, None);
+        assert_eq!(o.macaroons.as_ref().map(|m| m.0.len()), Some(0));
+
+        let slice = serde_json::json!([{"identifier": "carol-root", "signature": "sig"}]);
+        let value = base64::Engine::encode(
+            &base64::engine::general_purpose::STANDARD,
+            slice.to_string(),
+        );
+        let cookie = |name: &str, domain: &str, expires: &str| {
+            serde_json::json!({"Name": name, "Value": value, "Domain": domain, "Path": "/",
+                "Secure": false, "HttpOnly": false, "Persistent": true, "HostOnly": true,
+                "Expires": expires, "Creation": "2025-01-01T00:00:00Z"})
+        };
+        let jar = serde_json::json!([
+            cookie("macaroon-fresh", "10.0.0.9", "2999-01-01T00:00:00Z"),
+            cookie("macaroon-stale", "10.0.0.9", "2001-01-01T00:00:00Z"),
+            cookie("macaroon-elsewhere", "10.0.0.8", "2999-01-01T00:00:00Z"),
+        ]);
+        std::fs::create_dir_all(dir.0.join(COOKIES)).unwrap();
+        dir.write("cookies/macaroon.json", &jar.to_string());
+        let o = dir
+            .open()
+            .unwrap()
+            .resolve(Some("macaroon"), Some("x"))
+            .unwrap();
+        assert_eq!(o.macaroons.as_ref().map(|m| m.0.clone()), Some(vec![slice]));
+        assert!(!format!("{o:?}").contains("carol-root"));
+
+        dir.write("cookies/macaroon.json", "{\"not\": \"a list\"}");
+        let store = dir.open().unwrap();
+        config_error(
+            store.resolve(Some("macaroon"), Some("x")),
+            &["malformed cookie jar"],
+        );
+    }
+
+    #[test]
+    fn cookie_hosts_are_uuid_public_name_and_endpoint_hosts() {
+        let controller = Controller {
+            uuid: Some("c0ffee".into()),
+            api_endpoints: vec!["10.0.0.2:17070".into(), "[fd00::1]:17070".into()],
+            ca_cert: None,
+            public_hostname: Some("juju.example.com".into()),
+        };
+        assert_eq!(
+            cookie_hosts(&controller),
+            ["c0ffee", "juju.example.com", "10.0.0.2", "fd00::1"]
         );
     }
 

@@ -1,0 +1,229 @@
+//! Roles a test controller can play for connection tests: one node of a cluster that reports
+//! other servers at login, the old controller of a migrated model, a controller with external
+//! users who log in with macaroons, and a proxy that drops idle connections.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use super::admin::api_error;
+use super::{TestController, TestControllerBuilder};
+use crate::error::ApiError;
+
+/// The roles' settings, part of the controller's configuration.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Roles {
+    /// The `servers` of login results (`host:port` per node); `None`: the controller itself.
+    pub servers: Option<Vec<Vec<String>>>,
+    /// Models that migrated away, by UUID. Shared so they can change while running.
+    pub redirects: Arc<Mutex<HashMap<String, RedirectTarget>>>,
+    /// External users and the macaroon each logs in with.
+    pub macaroon_users: Vec<(String, Value)>,
+    /// Every macaroon login gets "discharge required", whatever it sends.
+    pub demand_discharge: bool,
+    /// Connections quiet for this long are dropped.
+    pub drop_idle_after: Option<Duration>,
+}
+
+/// Where a test controller sends logins to a model that migrated away: the new controller's
+/// endpoints, CA certificate, UUID and alias, as Juju's `RedirectErrorInfo` carries them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RedirectTarget {
+    endpoints: Vec<String>,
+    ca_cert: String,
+    controller_uuid: String,
+    alias: Option<String>,
+}
+
+impl RedirectTarget {
+    /// Points at another test controller: its endpoint, CA and UUID, aliased by its name.
+    pub fn to(controller: &TestController) -> RedirectTarget {
+        RedirectTarget::new(
+            [controller.endpoint()],
+            controller.ca_cert().unwrap_or(""),
+            controller.controller_uuid(),
+        )
+        .alias(controller.controller_name())
+    }
+
+    /// Points at any controller.
+    pub fn new<I, S>(endpoints: I, ca_cert: &str, controller_uuid: &str) -> RedirectTarget
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        RedirectTarget {
+            endpoints: endpoints.into_iter().map(Into::into).collect(),
+            ca_cert: ca_cert.to_owned(),
+            controller_uuid: controller_uuid.to_owned(),
+            alias: None,
+        }
+    }
+
+    /// The name the old controller knows the new one by (`controller-alias`).
+    pub fn alias(mut self, alias: impl Into<String>) -> RedirectTarget {
+        self.alias = Some(alias.into()).filter(|a: &String| !a.is_empty());
+        self
+    }
+
+    /// The `redirection required` error a login to a migrated model gets
+    /// (`apiserver/admin.go` `maybeEmitRedirectError`).
+    fn error(&self) -> ApiError {
+        let mut info = json!({
+            "servers": [self.endpoints.iter().map(|e| host_port(e)).collect::<Vec<_>>()],
+            "ca-cert": self.ca_cert,
+            "controller-tag": format!("controller-{}", self.controller_uuid),
+        });
+        if let Some(alias) = &self.alias {
+            info["controller-alias"] = json!(alias);
+        }
+        ApiError {
+            info: Some(info),
+            ..api_error(
+                "redirection to alternative server required",
+                "redirection required",
+            )
+        }
+    }
+}
+
+impl TestControllerBuilder {
+    /// The controller's addresses reported at login (`LoginResult.servers`): one list of
+    /// `host:port` per controller node, all with scope `public`. Defaults to the controller's
+    /// own endpoint.
+    pub fn login_servers<N, E, S>(mut self, nodes: N) -> Self
+    where
+        N: IntoIterator<Item = E>,
+        E: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let nodes = nodes
+            .into_iter()
+            .map(|node| node.into_iter().map(Into::into).collect())
+            .collect();
+        self.config.roles.servers = Some(nodes);
+        self
+    }
+
+    /// Plays the old controller of a migrated model: logins to model `uuid` (whether this
+    /// controller serves it or not) fail with `redirection required` pointing at `target`.
+    /// See also [`TestController::redirect_model`]. Defaults to none.
+    pub fn redirect_model(self, uuid: impl Into<String>, target: RedirectTarget) -> Self {
+        lock(&self.config.roles.redirects).insert(uuid.into(), target);
+        self
+    }
+
+    /// Accepts `user` (an external user such as `bob@external`) logging in without a password
+    /// when one of the macaroon slices sent holds `macaroon` (compared as JSON). Any other
+    /// macaroon login gets a `LoginResult` asking for a discharge, as Juju answers when the
+    /// macaroons are missing, expired or not enough. Defaults to none.
+    pub fn accept_macaroon(mut self, user: impl Into<String>, macaroon: Value) -> Self {
+        self.config
+            .roles
+            .macaroon_users
+            .push((user.into(), macaroon));
+        self
+    }
+
+    /// Answers every macaroon login with "discharge required", even one with an accepted
+    /// macaroon (the identity provider's discharge expired, say). Defaults to off.
+    pub fn demand_discharge(mut self, demand: bool) -> Self {
+        self.config.roles.demand_discharge = demand;
+        self
+    }
+
+    /// Drops connections that stay quiet for `idle`, as a proxy, load balancer or JAAS does.
+    /// Defaults to never.
+    pub fn drop_idle_after(mut self, idle: Duration) -> Self {
+        self.config.roles.drop_idle_after = Some(idle);
+        self
+    }
+}
+
+impl TestController {
+    /// From now on, logins to model `uuid` fail with `redirection required` pointing at
+    /// `target`: for redirect loops, where each controller must know the other's endpoint.
+    pub fn redirect_model(&self, uuid: impl Into<String>, target: RedirectTarget) {
+        lock(&self.shared.config.roles.redirects).insert(uuid.into(), target);
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The redirect error for an `Admin.Login` to a migrated model, if this is one.
+pub(crate) fn redirect(
+    roles: &Roles,
+    model: Option<&str>,
+    facade: &str,
+    method: &str,
+) -> Option<ApiError> {
+    if (facade, method) != ("Admin", "Login") {
+        return None;
+    }
+    lock(&roles.redirects)
+        .get(model?)
+        .map(RedirectTarget::error)
+}
+
+/// `LoginResult.servers` for a controller listening on `port`.
+pub(crate) fn servers(roles: &Roles, port: u16) -> Value {
+    match &roles.servers {
+        Some(nodes) => json!(nodes
+            .iter()
+            .map(|node| node.iter().map(|e| host_port(e)).collect::<Vec<_>>())
+            .collect::<Vec<_>>()),
+        None => json!([[{
+            "value": "127.0.0.1", "type": "ipv4", "scope": "local-machine", "port": port,
+        }]]),
+    }
+}
+
+/// A `HostPort` for `host:port`.
+fn host_port(endpoint: &str) -> Value {
+    let (host, port) = endpoint.rsplit_once(':').unwrap_or((endpoint, "17070"));
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let kind = match host.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(_)) => "ipv4",
+        Ok(std::net::IpAddr::V6(_)) => "ipv6",
+        Err(_) => "hostname",
+    };
+    let port: u16 = port.parse().unwrap_or(17070);
+    json!({"value": host, "type": kind, "scope": "public", "port": port})
+}
+
+/// A macaroon login: `None` when `tag` is not an external user or a password was sent;
+/// `Some(Ok(user))` when the macaroons hold the user's; `Some(Err(result))` with the
+/// `LoginResult` asking for a discharge otherwise.
+pub(crate) fn macaroon_login(
+    roles: &Roles,
+    tag: &str,
+    params: &Value,
+) -> Option<Result<String, Value>> {
+    let credentials = params.get("credentials").and_then(Value::as_str);
+    if credentials.is_some_and(|c| !c.is_empty()) {
+        return None;
+    }
+    let (user, wanted) = roles
+        .macaroon_users
+        .iter()
+        .find(|(user, _)| tag.strip_prefix("user-") == Some(user.as_str()))?;
+    let sent = params.get("macaroons").and_then(Value::as_array);
+    let slices = sent.into_iter().flatten().filter_map(Value::as_array);
+    let holds = slices.flatten().any(|m| m == wanted);
+    if holds && !roles.demand_discharge {
+        return Some(Ok(user.clone()));
+    }
+    // Juju's DischargeRequiredError: a macaroon whose third-party caveat the identity
+    // provider must discharge, and the reason (`apiserver/admin.go`).
+    Some(Err(json!({
+        "discharge-required": {
+            "caveats": [{"cid": "is-authenticated-user", "cl": "https://candid.test.invalid"}],
+            "location": "juju model", "identifier": "test-controller-login", "signature": "00",
+        },
+        "discharge-required-error": "verification failed: no macaroons or discharge expired",
+    })))
+}
