@@ -2,7 +2,7 @@
 //! python-libjuju judge in `tests/python` drives it) or the `juju` CLI.
 //!
 //! ```text
-//! $ cargo run --example test-controller -- [--juju-data DIR] [--port N] [--plain]
+//! $ cargo run --example test-controller -- [--juju-data DIR] [--port N] [--plain] [--fault SPEC]
 //! {"endpoint":"127.0.0.1:40123","model_uuid":"…","model_name":"default","user":"admin",
 //!  "password":"…","ca_cert_path":"DIR/ca.crt","juju_data":"DIR"}
 //! ```
@@ -13,6 +13,15 @@
 //!
 //! `--plain` serves an insecure `ws://` controller instead: there is no CA, and a client store
 //! cannot describe it, so nothing is written and `ca_cert_path` and `juju_data` are `null`.
+//!
+//! `--fault SPEC` injects one fault on every connection, to see what a client does about it.
+//! Requests are counted per connection from 1 (the login is request 1). `SPEC` is one of:
+//! `close-after=N` (hang up after N responses), `close-frame=N` (close frame instead of answer N),
+//! `reset-tls`, `silent` (never speak), `slow=N[:MILLIS]` (hold answer N until the next request,
+//! or MILLIS, default 30000), `non-json=N`, `binary=N`, `no-request-id=N`, `wrong-request-id=N`,
+//! `wrong-shape=N`, `unsent-response=N` (a response to an id never sent, before answer N),
+//! `oversized=N[:BYTES]` (default 64 MiB + 1), `foreign-ca`, `wrong-name`, `expired-cert`.
+//! See `juju_secrets::testing::Fault`.
 
 use std::fs;
 use std::io::Write;
@@ -22,7 +31,7 @@ use std::thread;
 use std::time::Duration;
 
 use clap::Parser;
-use juju_secrets::testing::TestController;
+use juju_secrets::testing::{Fault, TestController};
 use serde_json::json;
 
 #[derive(Parser)]
@@ -37,6 +46,9 @@ struct Args {
     /// Serve plain `ws://` instead of TLS (insecure; writes no client store).
     #[arg(long)]
     plain: bool,
+    /// Inject a fault on every connection, such as `close-after=3` (see above).
+    #[arg(long, value_name = "SPEC")]
+    fault: Option<Fault>,
 }
 
 fn main() -> ExitCode {
@@ -54,10 +66,13 @@ fn main() -> ExitCode {
 }
 
 fn start(args: Args) -> Result<TestController, Box<dyn std::error::Error>> {
-    let controller = TestController::builder()
+    let mut builder = TestController::builder()
         .port(args.port)
-        .insecure_plain_websocket(args.plain)
-        .start()?;
+        .insecure_plain_websocket(args.plain);
+    if let Some(fault) = args.fault {
+        builder = builder.fault(fault);
+    }
+    let controller = builder.start()?;
     let (mut ca_cert_path, mut juju_data) = (None, None);
     if let Some(ca) = controller.ca_cert() {
         let dir = args.juju_data.unwrap_or_else(|| {

@@ -38,7 +38,8 @@ impl Response<'_> {
     pub fn parse(text: &str) -> Result<Response<'_>> {
         serde_json::from_str(text).map_err(|e| {
             Error::protocol(format!(
-                "the controller sent a frame that is not a Juju API response: {e}"
+                "the controller sent a frame that is not a Juju API response: {}",
+                unquoted(&e)
             ))
         })
     }
@@ -56,10 +57,35 @@ impl Response<'_> {
         let raw = self.response.map_or("{}", RawValue::get);
         serde_json::from_str(raw).map_err(|e| {
             Error::protocol(format!(
-                "the response to {what} does not have the expected shape: {e}"
+                "the response to {what} does not have the expected shape: {}",
+                unquoted(&e)
             ))
         })
     }
+}
+
+/// A decoding error without the strings it quotes (`invalid type: string "…"`): a value in the
+/// wrong place may be a secret, and error messages never carry one.
+fn unquoted(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == '"' {
+            let mut escaped = false;
+            for c in chars.by_ref() {
+                match c {
+                    _ if escaped => escaped = false,
+                    '\\' => escaped = true,
+                    '"' => break,
+                    _ => {}
+                }
+            }
+            out.push_str("…\"");
+        }
+    }
+    out
 }
 
 /// A per-item error inside bulk results: `{"message", "code", "info"}`.
@@ -141,5 +167,29 @@ mod tests {
         assert!(matches!(err, Error::Protocol(_)), "{err}");
         assert!(err.to_string().contains("Secrets.ListSecrets"), "{err}");
         assert!(Response::parse("not json").is_err());
+    }
+
+    #[test]
+    fn decoding_errors_never_quote_what_was_sent() {
+        let secret = r#"czNjcjN0 with \"quotes\" inside"#;
+        let text = format!(r#"{{"request-id":1,"response":{{"results":"{secret}"}}}}"#);
+        let err = Response::parse(&text)
+            .unwrap()
+            .into_result::<std::collections::BTreeMap<String, Vec<u8>>>("X.Y")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            !err.contains("czNjcjN0") && !err.contains("inside"),
+            "{err}"
+        );
+        assert!(err.contains("invalid type: string \"…\""), "{err}");
+        let err = Response::parse(&format!(r#"{{"request-id":"{secret}"}}"#))
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            !err.contains("czNjcjN0") && !err.contains("inside"),
+            "{err}"
+        );
     }
 }

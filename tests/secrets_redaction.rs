@@ -17,7 +17,7 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use common::secrets::{content, name};
 use common::{options, within};
-use juju_secrets::testing::TestController;
+use juju_secrets::testing::{Fault, TestController};
 use juju_secrets::{
     Client, Error, SecretContent, SecretFilter, SecretRef, SecretUpdate, ShowOptions,
 };
@@ -166,6 +166,20 @@ fn the_whole_guide_shows_no_value_and_no_password() {
         secrets.remove(&db, None).unwrap();
         seen.err("gone", secrets.show(&db, &reveal).unwrap_err());
         client.close().unwrap();
+
+        // Faults on the way: a write whose answer is lost, a reveal answered with a bad shape.
+        controller.set_fault(Some(Fault::CloseFrame(2))).unwrap();
+        let mut cut = Client::connect(&settings).unwrap();
+        let lost = cut
+            .secrets()
+            .add("db", &content(&[("password", FIRST)]), None);
+        seen.err("outcome unknown", lost.unwrap_err());
+        seen.ok("broken client", &cut);
+        controller.set_fault(Some(Fault::WrongShape(2))).unwrap();
+        let mut misshapen = Client::connect(&settings).unwrap();
+        let listed = misshapen.secrets().list(&SecretFilter::all(), true);
+        seen.err("wrong shape", listed.unwrap_err());
+        controller.set_fault(None).unwrap();
 
         let wrong = options(&controller)
             .password(format!("{PASSWORD}-wrong"))

@@ -182,9 +182,13 @@ impl SecretsApi<'_> {
     /// each with its decoded content. (`ListSecrets`)
     ///
     /// # Errors
-    /// [`Error::Api`] when the controller refuses (revealing needs model admin access; a filter
-    /// revision some matched secret lacks fails the whole call).
+    /// [`Error::InvalidInput`] before any I/O for a filter revision of 0; [`Error::Api`] when the
+    /// controller refuses (revealing needs model admin access; a filter revision some matched
+    /// secret lacks fails the whole call).
     pub fn list(&mut self, filter: &SecretFilter, reveal: bool) -> Result<Vec<SecretInfo>> {
+        if let Some(r) = filter.revision {
+            check_revision(r)?;
+        }
         let args = wire::ListSecretsArgs {
             show_secrets: reveal,
             filter: wire::SecretsFilter {

@@ -4,7 +4,7 @@ mod api;
 mod content;
 mod types;
 mod uri;
-mod wire;
+pub(crate) mod wire;
 
 pub use api::SecretsApi;
 pub use content::{SecretContent, SecretValue};

@@ -392,3 +392,6 @@ mod tests {
         assert_eq!(parsed, SecretRef::name("my-name"));
     }
 }
+
+#[cfg(test)]
+mod proptests;

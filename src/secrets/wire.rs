@@ -155,9 +155,10 @@ pub(crate) struct AccessInfo {
     pub role: String,
 }
 
+/// A revealed value: base64 text, zeroed when dropped like the values decoded from it.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub(crate) struct SecretValueResult {
-    pub data: Option<BTreeMap<String, String>>,
+    pub data: Option<BTreeMap<String, Zeroizing<String>>>,
     pub error: Option<WireError>,
 }

@@ -90,3 +90,9 @@ pub fn listener() -> (TcpListener, String) {
 
 /// Helpers for the `secrets_*` test files.
 pub mod secrets;
+
+/// Helpers for the `faults*` test files.
+pub mod faults;
+
+/// Finding (and building) the examples, for tests that run them as processes.
+pub mod examples;
