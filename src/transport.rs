@@ -4,7 +4,8 @@
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::ops::Deref;
-use std::time::Instant;
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use log::{debug, warn};
 use native_tls::{Certificate, HandshakeError, TlsConnector, TlsStream};
@@ -16,20 +17,28 @@ use crate::error::{Error, Result};
 use crate::options::ConnectOptions;
 
 /// A TCP stream that can be given a deadline: then each read or write waits at most for what is
-/// left, and fails with `WouldBlock` (what an expired socket timeout gives) once it has passed.
-/// Socket timeouts alone are not enough: a peer that trickles a byte at a time resets them on
-/// every read, and would hold a handshake or a call far past its timeout.
+/// left (give or take [`ARM_SLACK`]), and fails with `WouldBlock` (what an expired socket timeout
+/// gives) once it has passed. Socket timeouts alone are not enough: a peer that trickles a byte at
+/// a time resets them on every read, and would hold a handshake or a call far past its timeout.
 #[derive(Debug)]
 pub(crate) struct Tcp {
     stream: TcpStream,
     deadline: Option<Instant>,
+    /// The socket timeouts last set, if any.
+    armed: Option<Duration>,
 }
+
+/// How far past its deadline a read or write may wait, so that the socket timeouts (two syscalls)
+/// need not be set again before every read and write: they are kept while they end no later than
+/// this after the deadline, and a timeout that fires before the deadline is set again and retried.
+const ARM_SLACK: Duration = Duration::from_millis(10);
 
 impl Tcp {
     pub(crate) fn new(stream: TcpStream) -> Tcp {
         Tcp {
             stream,
             deadline: None,
+            armed: None,
         }
     }
 
@@ -38,8 +47,9 @@ impl Tcp {
         self.deadline = Some(deadline);
     }
 
-    /// Sets the socket timeouts to what is left before the deadline, or fails once it passed.
-    fn arm(&self) -> io::Result<()> {
+    /// Sets the socket timeouts to what is left before the deadline (unless those set already
+    /// end within [`ARM_SLACK`] of it), or fails once it passed.
+    fn arm(&mut self) -> io::Result<()> {
         let Some(deadline) = self.deadline else {
             return Ok(());
         };
@@ -50,8 +60,28 @@ impl Tcp {
                 "the deadline has passed",
             ));
         }
+        if self.armed.is_some_and(|armed| armed <= left + ARM_SLACK) {
+            return Ok(());
+        }
+        self.armed = None;
         self.stream.set_read_timeout(Some(left))?;
-        self.stream.set_write_timeout(Some(left))
+        self.stream.set_write_timeout(Some(left))?;
+        self.armed = Some(left);
+        Ok(())
+    }
+
+    /// Runs one read or write; when its socket timeout fired before the deadline (it was set for
+    /// an earlier, shorter one), sets it again and retries.
+    fn io<T>(&mut self, mut f: impl FnMut(&mut TcpStream) -> io::Result<T>) -> io::Result<T> {
+        loop {
+            self.arm()?;
+            match f(&mut self.stream) {
+                Err(e) if is_timeout(&e) && self.deadline.is_some_and(|d| Instant::now() < d) => {
+                    self.armed = None;
+                }
+                result => return result,
+            }
+        }
     }
 }
 
@@ -65,15 +95,13 @@ impl Deref for Tcp {
 
 impl Read for Tcp {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.arm()?;
-        self.stream.read(buf)
+        self.io(|stream| stream.read(buf))
     }
 }
 
 impl Write for Tcp {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.arm()?;
-        self.stream.write(buf)
+        self.io(|stream| stream.write(buf))
     }
 
     fn flush(&mut self) -> io::Result<()> {
@@ -131,14 +159,27 @@ pub(crate) fn is_timeout(e: &io::Error) -> bool {
     )
 }
 
-/// Opens a websocket to `path` (such as `/model/<uuid>/api`) on one endpoint, all before `deadline`.
+/// The websocket's read buffer. tungstenite zero-fills this much before every read (128 KiB by
+/// default, several microseconds per call), and a TLS read returns at most one record: 16 KiB.
+const READ_BUFFER: usize = 16 * 1024;
+
+/// Opens a websocket to `path` (such as `/model/<uuid>/api`) on one endpoint, all before
+/// `deadline`. `watch` sees the TCP stream as soon as it is connected (so that another thread
+/// can shut it down) and returns `false` to give up at once.
 pub(crate) fn open(
     endpoint: &str,
     path: &str,
     options: &ConnectOptions,
     deadline: Instant,
+    watch: &dyn Fn(&TcpStream) -> bool,
 ) -> Result<Socket> {
-    let mut tcp = Tcp::new(connect_tcp(endpoint, deadline)?);
+    let stream = connect_tcp(endpoint, deadline)?;
+    if !watch(&stream) {
+        return Err(Error::ConnectionClosed(format!(
+            "gave up on {endpoint}: another endpoint answered first"
+        )));
+    }
+    let mut tcp = Tcp::new(stream);
     tcp.set_deadline(deadline);
     tcp.set_nodelay(true)
         .map_err(|e| Error::io("configuring the socket", e))?;
@@ -158,6 +199,7 @@ pub(crate) fn open(
         ))
     })?;
     let config = WebSocketConfig::default()
+        .read_buffer_size(READ_BUFFER)
         .max_message_size(Some(options.max_message_size))
         .max_frame_size(Some(options.max_message_size));
     match tungstenite::client::client_with_config(request, stream, Some(config)) {
@@ -216,21 +258,23 @@ fn tls(
         endpoint: endpoint.to_owned(),
         message,
     };
-    let mut builder = TlsConnector::builder();
-    if let Some(pem) = &options.ca_cert {
-        let ca = Certificate::from_pem(pem.as_bytes()).map_err(|e| {
-            Error::Config(format!(
-                "the controller CA certificate is not valid PEM: {e}"
-            ))
-        })?;
-        // Trust exactly the controller's CA, as the Go client does.
+    let connector = cached_connector(options.ca_cert.as_deref(), || {
+        let mut builder = TlsConnector::builder();
+        if let Some(pem) = &options.ca_cert {
+            let ca = Certificate::from_pem(pem.as_bytes()).map_err(|e| {
+                Error::Config(format!(
+                    "the controller CA certificate is not valid PEM: {e}"
+                ))
+            })?;
+            // Trust exactly the controller's CA, as the Go client does.
+            builder
+                .add_root_certificate(ca)
+                .disable_built_in_roots(true);
+        }
         builder
-            .add_root_certificate(ca)
-            .disable_built_in_roots(true);
-    }
-    let connector = builder
-        .build()
-        .map_err(|e| tls_error(format!("cannot set up TLS: {e}")))?;
+            .build()
+            .map_err(|e| tls_error(format!("cannot set up TLS: {e}")))
+    })?;
     let mut attempt = connector.connect(&options.server_name, tcp);
     loop {
         match attempt {
@@ -245,4 +289,24 @@ fn tls(
             }
         }
     }
+}
+
+/// Building a connector loads the system's CA bundle, even with the built-in roots disabled
+/// (native-tls on OpenSSL does), which takes tens of milliseconds: so connectors are kept for the
+/// life of the process, by CA certificate, for later connections and reconnections.
+fn cached_connector(
+    ca_cert: Option<&str>,
+    build: impl FnOnce() -> Result<TlsConnector>,
+) -> Result<TlsConnector> {
+    static CONNECTORS: Mutex<Vec<(Option<String>, TlsConnector)>> = Mutex::new(Vec::new());
+    let mut cache = CONNECTORS.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((_, connector)) = cache.iter().find(|(ca, _)| ca.as_deref() == ca_cert) {
+        return Ok(connector.clone());
+    }
+    let connector = build()?;
+    if cache.len() >= 8 {
+        cache.remove(0);
+    }
+    cache.push((ca_cert.map(str::to_owned), connector.clone()));
+    Ok(connector)
 }
