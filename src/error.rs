@@ -3,6 +3,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::redirect::Redirect;
+
 /// A `Result` whose error is this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -109,6 +111,40 @@ pub enum Error {
     /// feature). Nothing was sent.
     #[error("unsupported by this controller: {0}")]
     Unsupported(String),
+
+    /// The model has moved to another controller (a model migration) and following redirects
+    /// is turned off ([`ConnectOptionsBuilder::follow_redirects`]): the [`Redirect`] holds the
+    /// new controller's addresses, CA certificate, tag and alias, as the `juju` CLI reports them.
+    ///
+    /// [`ConnectOptionsBuilder::follow_redirects`]: crate::ConnectOptionsBuilder::follow_redirects
+    #[error("{0}")]
+    Redirected(Box<Redirect>),
+
+    /// Following a redirect led to another one: the model's new controller sent the client on
+    /// again, or back where it came from (`is_loop`). Only one redirect is followed.
+    #[error("{}", RedirectedAgain(first, second, *is_loop))]
+    RedirectedAgain {
+        /// The redirect that was followed.
+        first: Box<Redirect>,
+        /// The redirect the new controller answered with.
+        second: Box<Redirect>,
+        /// Whether the second redirect leads back to the first controller.
+        is_loop: bool,
+    },
+
+    /// Logging in needs a macaroon discharged by the identity provider (Candid, JAAS): the
+    /// macaroons in the client store are missing, expired or not enough. This crate does not
+    /// perform third-party discharges; `juju login` does, and stores the result for the next
+    /// connection.
+    #[error("logging in as {user:?} needs a macaroon discharged by the identity provider ({reason}); run `{command}` to refresh the macaroons in the juju client store, then connect again")]
+    DischargeRequired {
+        /// The user logging in.
+        user: String,
+        /// The controller's reason.
+        reason: String,
+        /// The command that refreshes the macaroons, such as `juju login -c prod`.
+        command: String,
+    },
 }
 
 impl Error {
@@ -120,9 +156,17 @@ impl Error {
         }
     }
 
-    /// The well-known kind of the API error behind this error, if any.
+    /// The well-known kind of the API error behind this error, if any. A redirect is
+    /// [`ErrorCode::RedirectionRequired`] and a needed discharge
+    /// [`ErrorCode::DischargeRequired`], as the controller coded them.
     pub fn code(&self) -> Option<ErrorCode> {
-        self.api().map(ApiError::kind)
+        match self {
+            Error::Redirected(_) | Error::RedirectedAgain { .. } => {
+                Some(ErrorCode::RedirectionRequired)
+            }
+            Error::DischargeRequired { .. } => Some(ErrorCode::DischargeRequired),
+            _ => self.api().map(ApiError::kind),
+        }
     }
 
     pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Error {
@@ -144,6 +188,26 @@ impl Error {
 impl From<tungstenite::Error> for Error {
     fn from(e: tungstenite::Error) -> Self {
         Error::WebSocket(Box::new(e))
+    }
+}
+
+struct RedirectedAgain<'a>(&'a Redirect, &'a Redirect, bool);
+
+impl fmt::Display for RedirectedAgain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (first, second, is_loop) = (self.0, self.1, self.2);
+        write!(
+            f,
+            "model {} was redirected from {} to {}, which redirected it again to {}",
+            first.model_uuid,
+            first.from,
+            first.target(),
+            second.target()
+        )?;
+        if is_loop {
+            f.write_str(" (a redirect loop)")?;
+        }
+        f.write_str("; only one redirect is followed: connect to the model's controller directly")
     }
 }
 

@@ -2,7 +2,8 @@
 //!
 //! A [`Client`] opens one TLS websocket to a Juju controller's model endpoint, logs in, and sends
 //! calls one at a time; [`SecretsApi`] turns each secret operation into one blocking function.
-//! There is no async runtime and no background thread.
+//! There is no async runtime and no background thread (connecting to a cluster's endpoints side
+//! by side uses short-lived threads that end with the connect timeout).
 //!
 //! # Quick start
 //!
@@ -36,11 +37,39 @@
 //!   model from `JUJU_MODEL` (`model`, `owner/model`, `controller:model`,
 //!   `controller:owner/model`) or the controller's `current-model`. [`ClientStore`] does the same
 //!   for names you choose.
-//! - [`ConnectOptions::builder`] takes explicit endpoints, model UUID, user, password and CA.
+//!   A model name `models.yaml` does not list is looked up on the controller; a model UUID it
+//!   does not list is used as given.
+//! - [`ConnectOptions::builder`] takes explicit endpoints, model (UUID, or name to look up),
+//!   user, password or macaroons, and CA.
 //!
-//! Endpoints are tried in order within the connect timeout. TLS trusts exactly the controller's
-//! CA certificate and checks the name `juju-apiserver`, as Juju's own clients do. Logging in with
-//! macaroons (external users) is not supported yet: use a local user with a password.
+//! What happens then ([`Client::connect`]):
+//!
+//! - **TLS** trusts exactly the controller's CA certificate and checks the name
+//!   `juju-apiserver`, as Juju's own clients do.
+//! - **Highly available controllers**: every endpoint is tried, side by side, each started
+//!   [`DIAL_STAGGER`] (100 ms, as python-libjuju) after the previous one or as soon as it failed;
+//!   the first that logs in is kept and the others are closed, so a dead or black-holed node
+//!   costs 100 ms, not the connect timeout. A refused login (wrong password) fails at once.
+//!   [`Client::controller_endpoints`] gives the addresses the controller reported at login;
+//!   the client store is never rewritten.
+//! - **Model by name**: without a UUID, the client logs in to the controller (`/api`), finds
+//!   the name with `ModelManager.ListModels`, and fails listing the models there if it is not
+//!   one of them.
+//! - **External users** log in with the macaroons `juju login` stored in the client store's
+//!   cookie jar (`cookies/<controller>.json`; expired cookies are ignored), or with macaroons
+//!   given to [`ConnectOptionsBuilder::macaroons`]. This crate does not perform third-party
+//!   discharges over HTTP: when the controller asks for one, connecting fails with
+//!   [`Error::DischargeRequired`] telling you to run `juju login`.
+//! - **Migrated models**: a login answered with a redirect is followed once to the new
+//!   controller, trusting exactly the CA the old one named, and logged at `debug`. A second
+//!   redirect (or a loop) is [`Error::RedirectedAgain`]. With
+//!   [`ConnectOptionsBuilder::follow_redirects`]`(false)` you get [`Error::Redirected`] with the
+//!   new addresses, CA, controller tag and alias instead, as the `juju` CLI reports it.
+//! - **Long-lived clients**: a client idle longer than
+//!   [`ConnectOptionsBuilder::idle_ping_after`] (60 s by default) pings before its next call and,
+//!   if the connection is dead, reconnects (new websocket, login, facade versions) before
+//!   sending it. A request already written is never sent again: a write whose fate is unknown
+//!   is [`Error::OutcomeUnknown`].
 //!
 //! # Errors
 //!
@@ -50,31 +79,77 @@
 //! its message and code in [`ApiError`]; match on [`ErrorCode`] rather than on strings. Bulk
 //! operations return one result per item, so one failure never hides the others' success.
 //!
+//! **Nothing is lost.** A call that changes something (add, update, remove, grant, revoke) is
+//! never sent twice. Once its request may have reached the controller, any failure short of the
+//! controller's own answer is [`Error::OutcomeUnknown`]: the change may or may not have been
+//! made, and the message says to check (list the secret by name) before trying again. A write
+//! refused before sending (invalid input, a connection already closed) is that error instead.
+//!
+//! **Every fault ends in a clear error, in time.** No call blocks past its timeout (the connect
+//! timeout while connecting and logging in, the call timeout for each call) and nothing the
+//! network sends makes this crate panic. Afterwards the client is either still usable, or every
+//! later call fails at once, without any I/O, with [`Error::ConnectionClosed`] (connect again):
+//!
+//! | fault | error | the client afterwards |
+//! |---|---|---|
+//! | the controller hangs up (TCP closed or reset) | [`Error::ConnectionClosed`] | fails fast |
+//! | a websocket close frame mid-call | [`Error::ConnectionClosed`], with its reason | fails fast |
+//! | a reset during the TLS handshake | [`Error::Tls`] | connect fails |
+//! | a server that accepts TCP and never speaks | [`Error::Timeout`] | connect fails |
+//! | no answer within the call timeout | [`Error::Timeout`] | usable: the late answer is skipped, the next call gets its own |
+//! | a text frame that is not JSON | [`Error::Protocol`] | fails fast |
+//! | a binary frame | [`Error::Protocol`] | fails fast |
+//! | JSON without a `request-id` | [`Error::Protocol`] | fails fast |
+//! | the answer under another request's id | skipped; [`Error::Timeout`] if the own answer never comes | usable |
+//! | a response to a request never sent | skipped (logged at `warn`) | usable |
+//! | an answer whose `response` has the wrong shape | [`Error::Protocol`] | usable |
+//! | a message over [`ConnectOptionsBuilder::max_message_size`] (64 MiB: a reveal of about 60 secrets at Juju's 1 MB limit) | [`Error::MessageTooLarge`] | fails fast |
+//! | a certificate from another CA, for another name, or expired | [`Error::Tls`] | connect fails |
+//!
+//! During a write, each of these call faults comes wrapped in [`Error::OutcomeUnknown`]. During
+//! connect, they fail the connection attempt. The test controller injects each of them on
+//! demand ([`testing::Fault`]), so programs built on this crate can test their own handling.
+//!
 //! # Security
 //!
 //! - Passwords ([`Password`]) and secret values ([`SecretValue`]) are zeroed when dropped and
-//!   print `***` in `Debug` and `Display`. No log record and no error message carries them.
-//! - TLS is always verified. Plain websockets need
-//!   [`ConnectOptionsBuilder::insecure_plain_websocket`] and log a warning.
+//!   print `***` in `Debug` and `Display`; so are their base64 texts sent and received. No log
+//!   record of this crate at any level, no error message and no `Debug` output of a public type
+//!   carries a password or a secret value: errors about a value name its key, and errors
+//!   decoding the controller's answers never quote what it sent. Copies made inside
+//!   `tungstenite` and OpenSSL (frame and TLS buffers) are outside this crate's reach.
+//! - TLS is always verified: the certificate must chain to the controller's CA, carry the
+//!   expected server name and be current. There is no option to skip verification; plain
+//!   websockets need [`ConnectOptionsBuilder::insecure_plain_websocket`], and each connection
+//!   made that way logs a warning.
+//! - **Keep the `tungstenite` target below `trace`**: at trace level that crate logs every
+//!   websocket frame whole, the login password and revealed values included, and this crate
+//!   cannot stop it. With `env_logger`, for example: `RUST_LOG=trace,tungstenite=debug`. At
+//!   `debug` and above no crate's log carries them.
 //!
 //! # Logging
 //!
-//! Through the `log` crate: `debug` for connecting, login, closing and each call's
+//! Through the `log` crate: `debug` for connecting (each endpoint tried, a redirect followed,
+//! an idle connection found dead and replaced), login, closing and each call's
 //! `Facade(version).Method` and request id; `trace` for message sizes; `warn` for something you
 //! should fix (an insecure connection, a connection that became unusable). Parameters of calls are
-//! never logged.
+//! never logged. Keep `tungstenite` below `trace` (see [Security](#security)).
 //!
 //! # Features
 //!
 //! - `testing`: [`testing::TestController`], a Juju API server on loopback with Juju's secret
 //!   semantics, for testing programs built on this crate without a Juju controller.
+//! - `fuzzing`: entry points for the fuzz targets in `fuzz/`; unstable, not part of the API.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 mod client;
+mod connect;
 mod error;
 mod login;
+mod macaroons;
 mod options;
+mod redirect;
 mod rpc;
 mod secrets;
 mod store;
@@ -83,10 +158,18 @@ mod transport;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
+
 pub use client::Client;
+pub use connect::DIAL_STAGGER;
 pub use error::{ApiError, Error, ErrorCode, Result};
 pub use login::{HostPort, LoginInfo, UserInfo};
-pub use options::{ConnectOptions, ConnectOptionsBuilder, Password, JUJU_SERVER_NAME};
+pub use options::{
+    ConnectOptions, ConnectOptionsBuilder, Password, DEFAULT_IDLE_PING_AFTER, JUJU_SERVER_NAME,
+};
+pub use redirect::Redirect;
 pub use secrets::{
     AccessGrant, NewSecret, RevisionInfo, SecretContent, SecretFilter, SecretInfo, SecretRef,
     SecretUpdate, SecretUri, SecretValue, SecretsApi, ShowOptions,

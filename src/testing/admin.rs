@@ -2,6 +2,7 @@
 
 use serde_json::{json, Value};
 
+use super::roles;
 use super::server::Conn;
 use super::{Reply, Shared};
 use crate::error::ApiError;
@@ -83,12 +84,20 @@ fn login(shared: &Shared, conn: &mut Conn, params: &Value) -> Reply {
         .get("credentials")
         .and_then(Value::as_str)
         .unwrap_or("");
-    if tag != format!("user-{}", config.user) || password != config.password {
-        return Err(api_error(
-            "invalid entity name or password",
-            "unauthorized access",
-        ));
-    }
+    let (user, controller_access) = match roles::macaroon_login(&config.roles, tag, params) {
+        Some(Ok(user)) => (user, "login"),
+        // Juju answers a missing discharge with a result, not an error.
+        Some(Err(discharge_required)) => return Ok(discharge_required),
+        None if tag == format!("user-{}", config.user) && password == config.password => {
+            (config.user.clone(), "superuser")
+        }
+        None => {
+            return Err(api_error(
+                "invalid entity name or password",
+                "unauthorized access",
+            ))
+        }
+    };
     let model_tag = conn.model_uuid.as_ref().map(|uuid| format!("model-{uuid}"));
     conn.logged_in = true;
     let facades: Vec<Value> = shared
@@ -97,14 +106,12 @@ fn login(shared: &Shared, conn: &mut Conn, params: &Value) -> Reply {
         .map(|(name, versions)| json!({"name": name, "versions": versions}))
         .collect();
     let mut result = json!({
-        "servers": [[{
-            "value": "127.0.0.1", "type": "ipv4", "scope": "local-machine", "port": shared.port,
-        }]],
+        "servers": roles::servers(&config.roles, shared.port),
         "controller-tag": format!("controller-{}", config.controller_uuid),
         "user-info": {
             "display-name": "",
-            "identity": format!("user-{}", config.user),
-            "controller-access": "superuser",
+            "identity": format!("user-{user}"),
+            "controller-access": controller_access,
             "model-access": "admin",
         },
         "facades": facades,

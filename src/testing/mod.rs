@@ -17,11 +17,20 @@
 //! Each connection gets its own thread; the controller stops when dropped. Besides `Admin`,
 //! `Pinger` and `Secrets`, it answers what python-libjuju's `Model.connect` calls
 //! (`ModelConfig.ModelGet`, `Client.WatchAll`, `AllWatcher`, `ModelManager.ModelInfo`), so
-//! python-libjuju can drive it too.
+//! python-libjuju can drive it too, and `ModelManager.ListModels` to find models by name.
+//!
+//! For connection tests it can play a cluster node reporting other servers
+//! ([`TestControllerBuilder::login_servers`]), the old controller of a migrated model
+//! ([`TestControllerBuilder::redirect_model`], [`TestController::redirect_model`]), a controller
+//! with external users ([`TestControllerBuilder::accept_macaroon`],
+//! [`TestControllerBuilder::demand_discharge`]) and a proxy that drops idle connections
+//! ([`TestControllerBuilder::drop_idle_after`]).
 
 mod admin;
 mod certs;
+mod faults;
 mod model_facades;
+mod roles;
 mod secrets;
 mod server;
 mod state;
@@ -29,9 +38,10 @@ mod store;
 
 use std::collections::HashMap;
 use std::net::{Shutdown, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
+use std::time::Duration;
 
 use native_tls::Identity;
 use serde_json::Value;
@@ -39,6 +49,8 @@ use serde_json::Value;
 use crate::error::{ApiError, Error, Result};
 use crate::options::{ConnectOptions, ConnectOptionsBuilder};
 use certs::CertSpec;
+pub use faults::Fault;
+pub use roles::RedirectTarget;
 use server::Conn;
 
 pub(crate) type Reply = std::result::Result<Value, ApiError>;
@@ -66,6 +78,8 @@ pub(crate) struct Config {
     pub plain: bool,
     pub port: u16,
     pub cert: CertSpec,
+    pub fault: Option<Fault>,
+    pub roles: roles::Roles,
 }
 
 /// State shared by the accept loop, every connection thread and the [`TestController`] handle.
@@ -74,6 +88,10 @@ pub(crate) struct Shared {
     pub port: u16,
     pub tls: Option<Identity>,
     pub stopping: AtomicBool,
+    pub faults: faults::Faults,
+    /// Requests answered, and the nanoseconds spent answering them (see [`HandlingTime`]).
+    handled: AtomicU64,
+    busy_nanos: AtomicU64,
     state: Mutex<State>,
 }
 
@@ -89,6 +107,13 @@ impl Shared {
     pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
         // A panicking connection thread must not take the whole controller down with it.
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Counts one request frame that took `busy` to answer.
+    pub(crate) fn record_handling(&self, busy: Duration) {
+        let nanos = u64::try_from(busy.as_nanos()).unwrap_or(u64::MAX);
+        self.handled.fetch_add(1, Ordering::Relaxed);
+        self.busy_nanos.fetch_add(nanos, Ordering::Relaxed);
     }
 
     /// The facades offered at login, by name: model facades only on a model connection.
@@ -116,6 +141,10 @@ pub(crate) fn dispatch(
     method: &str,
     params: &Value,
 ) -> Reply {
+    let model = conn.model_uuid.as_deref();
+    if let Some(redirect) = roles::redirect(&shared.config.roles, model, facade, method) {
+        return Err(redirect);
+    }
     if let Some(uuid) = &conn.model_uuid {
         if !shared.config.models.iter().any(|m| &m.uuid == uuid) {
             return Err(admin::unknown_model(uuid));
@@ -160,6 +189,35 @@ fn facade_kind(facade: &str) -> Option<bool> {
         "AllWatcher" | "Client" | "ModelConfig" | "Secrets" => Some(true),
         "ModelManager" => Some(false),
         _ => None,
+    }
+}
+
+/// Cumulative time a [`TestController`] spent answering requests: see
+/// [`TestController::handling_time`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct HandlingTime {
+    /// Request frames answered.
+    pub requests: u64,
+    /// Time spent answering them, summed over all connections.
+    pub busy: Duration,
+}
+
+impl HandlingTime {
+    /// What was spent after `earlier` was taken.
+    pub fn since(&self, earlier: &HandlingTime) -> HandlingTime {
+        HandlingTime {
+            requests: self.requests.saturating_sub(earlier.requests),
+            busy: self.busy.saturating_sub(earlier.busy),
+        }
+    }
+
+    /// The mean time per request; zero when there was none.
+    pub fn per_request(&self) -> Duration {
+        if self.requests == 0 {
+            return Duration::ZERO;
+        }
+        let nanos = self.busy.as_nanos() / u128::from(self.requests);
+        Duration::from_nanos(u64::try_from(nanos).unwrap_or(u64::MAX))
     }
 }
 
@@ -234,6 +292,8 @@ impl Default for TestControllerBuilder {
                 plain: false,
                 port: 0,
                 cert: CertSpec::default(),
+                fault: None,
+                roles: roles::Roles::default(),
             },
         }
     }
@@ -311,6 +371,13 @@ impl TestControllerBuilder {
         self
     }
 
+    /// A fault to inject on every connection, for testing how clients cope (see [`Fault`]).
+    /// Defaults to none.
+    pub fn fault(mut self, fault: Fault) -> Self {
+        self.config.fault = Some(fault);
+        self
+    }
+
     /// Starts the controller; it is ready to accept connections when this returns.
     ///
     /// # Errors
@@ -322,6 +389,7 @@ impl TestControllerBuilder {
         let tls = (!self.config.plain)
             .then(|| certs::generate(&self.config.cert))
             .transpose()?;
+        let faults = faults::Faults::new(self.config.fault.clone(), tls.as_ref())?;
         let listener = TcpListener::bind(("127.0.0.1", self.config.port))
             .map_err(|e| Error::io("binding the test controller's port", e))?;
         let port = listener
@@ -337,6 +405,9 @@ impl TestControllerBuilder {
             port,
             tls: identity,
             stopping: AtomicBool::new(false),
+            faults,
+            handled: AtomicU64::new(0),
+            busy_nanos: AtomicU64::new(0),
             state: Mutex::new(State::default()),
         });
         let accept_shared = Arc::clone(&shared);
@@ -459,6 +530,37 @@ impl TestController {
     /// Forgets the calls recorded so far.
     pub fn clear_calls(&self) {
         self.shared.lock().calls.clear();
+    }
+
+    /// Changes the fault injected (see [`Fault`]), or stops injecting one, for connections
+    /// accepted from now on; open connections keep theirs.
+    ///
+    /// # Errors
+    /// When the certificate of a certificate fault cannot be made.
+    pub fn set_fault(&self, fault: Option<Fault>) -> Result<()> {
+        self.shared.faults.set(fault)
+    }
+
+    /// How long the controller spent answering the request frames it received so far: from a
+    /// frame's text to its reply's text (decoding, dispatch, model state, encoding, recording the
+    /// call), without TLS, websocket framing or socket I/O. Benchmarks compare it with the
+    /// client's round trip to tell when the controller is the bottleneck.
+    ///
+    /// ```
+    /// use juju_secrets::{testing::TestController, Client};
+    /// let controller = TestController::start()?;
+    /// let before = controller.handling_time();
+    /// Client::connect(&controller.connect_options())?.ping()?;
+    /// let spent = controller.handling_time().since(&before);
+    /// assert_eq!(spent.requests, 2); // the login and the ping
+    /// assert!(spent.per_request() > std::time::Duration::ZERO);
+    /// # Ok::<(), juju_secrets::Error>(())
+    /// ```
+    pub fn handling_time(&self) -> HandlingTime {
+        HandlingTime {
+            requests: self.shared.handled.load(Ordering::Relaxed),
+            busy: Duration::from_nanos(self.shared.busy_nanos.load(Ordering::Relaxed)),
+        }
     }
 
     /// Stops accepting and closes every connection. Also done on drop.

@@ -3,7 +3,7 @@
 //!
 //! - model connections: `ModelConfig.ModelGet` (v3), `Client.WatchAll` (v6–v8) and
 //!   `AllWatcher.Next` / `AllWatcher.Stop` (v3);
-//! - controller connections: `ModelManager.ModelInfo` (v9, v10).
+//! - controller connections: `ModelManager.ModelInfo` and `ModelManager.ListModels` (v9, v10).
 //!
 //! An AllWatcher's first `Next` returns the model's state (no deltas: nothing is deployed that
 //! it would describe). Juju holds every later `Next` until something changes, which nothing here
@@ -90,9 +90,38 @@ struct Entity {
 
 /// Serves `ModelManager`.
 pub(crate) fn model_manager(shared: &Shared, version: u64, method: &str, params: &Value) -> Reply {
-    if method != "ModelInfo" {
-        return Err(unknown_method("ModelManager", version, method));
+    match method {
+        "ModelInfo" => model_infos(shared, version, params),
+        "ListModels" => list_models(shared, params),
+        _ => Err(unknown_method("ModelManager", version, method)),
     }
+}
+
+/// `ListModels(params.Entity) -> params.UserModelList`: the models `tag` can see, which here
+/// is every model (all owned by the controller's user).
+fn list_models(shared: &Shared, params: &Value) -> Reply {
+    let tag = params.get("tag").and_then(Value::as_str).unwrap_or("");
+    if tag.strip_prefix("user-").is_none_or(str::is_empty) {
+        // names.ParseUserTag's error, which the facade returns as it is.
+        return Err(api_error(format!("{tag:?} is not a valid user tag"), ""));
+    }
+    let owner = format!("user-{}", shared.config.user);
+    let models: Vec<Value> = shared
+        .config
+        .models
+        .iter()
+        .map(|m| {
+            json!({
+                "model": {"name": m.name, "uuid": m.uuid, "type": "iaas", "owner-tag": owner},
+                "last-connection": now(),
+            })
+        })
+        .collect();
+    Ok(json!({"user-models": models}))
+}
+
+/// `ModelInfo(params.Entities) -> params.ModelInfoResults`.
+fn model_infos(shared: &Shared, version: u64, params: &Value) -> Reply {
     let args: Entities = decode(params)?;
     let results: Vec<Value> = args
         .entities

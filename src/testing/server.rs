@@ -5,6 +5,7 @@ use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::thread;
+use std::time::Instant;
 
 use log::debug;
 use native_tls::TlsAcceptor;
@@ -12,7 +13,7 @@ use serde_json::{json, Value};
 use tungstenite::handshake::server::{ErrorResponse, Request, Response};
 use tungstenite::http::StatusCode;
 use tungstenite::protocol::WebSocketConfig;
-use tungstenite::{Message, WebSocket};
+use tungstenite::Message;
 
 use super::model_facades::Watchers;
 use super::{dispatch, RecordedCall, Shared};
@@ -48,11 +49,16 @@ pub(crate) fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
 #[allow(clippy::result_large_err)]
 fn serve(tcp: TcpStream, shared: Arc<Shared>) {
     let _ = tcp.set_nodelay(true);
+    let mut faults = shared.faults.connection();
+    if !faults.before_handshake(&tcp, &shared) {
+        return;
+    }
     let _hangup = Hangup::new(&tcp, &shared);
     let stream = match &shared.tls {
         None => Stream::Plain(Tcp::new(tcp)),
         Some(identity) => {
-            let acceptor = match TlsAcceptor::new(identity.clone()) {
+            let identity = faults.identity().unwrap_or_else(|| identity.clone());
+            let acceptor = match TlsAcceptor::new(identity) {
                 Ok(a) => a,
                 Err(_) => return,
             };
@@ -76,7 +82,11 @@ fn serve(tcp: TcpStream, shared: Arc<Shared>) {
             Err(refused)
         }
     };
-    let config = WebSocketConfig::default().max_message_size(Some(1 << 30));
+    // tungstenite zero-fills its read buffer before every read: 128 KiB by default, several
+    // microseconds of each round trip, where a TLS read returns one 16 KiB record at most.
+    let config = WebSocketConfig::default()
+        .read_buffer_size(16 * 1024)
+        .max_message_size(Some(1 << 30));
     let Ok(mut ws) = tungstenite::accept_hdr_with_config(stream, callback, Some(config)) else {
         return;
     };
@@ -85,17 +95,24 @@ fn serve(tcp: TcpStream, shared: Arc<Shared>) {
         logged_in: false,
         watchers: Watchers::default(),
     };
+    if let Some(idle) = shared.config.roles.drop_idle_after {
+        // Quiet for that long, the read fails and the connection ends, as behind a proxy.
+        let _ = ws.get_mut().tcp_mut().set_read_timeout(Some(idle));
+    }
     loop {
-        let text = match ws.read() {
+        let text = match faults.read(&mut ws) {
             Ok(Message::Text(text)) => text,
             Ok(Message::Close(_)) | Err(_) => break,
             Ok(_) => continue,
         };
+        let started = Instant::now();
         let Some(replies) = answer(&shared, &mut conn, &text) else {
             // Not a v1 request frame: a real controller tears the connection down.
             break;
         };
-        if send(&mut ws, replies).is_err() {
+        let frames: Vec<String> = replies.iter().map(Value::to_string).collect();
+        shared.record_handling(started.elapsed());
+        if faults.send(&mut ws, frames).is_err() {
             break;
         }
     }
@@ -132,12 +149,6 @@ impl Drop for Hangup<'_> {
         }
         let _ = tcp.shutdown(Shutdown::Both);
     }
-}
-
-fn send(ws: &mut WebSocket<Stream>, replies: Vec<Value>) -> tungstenite::Result<()> {
-    replies
-        .into_iter()
-        .try_for_each(|reply| ws.send(Message::text(reply.to_string())))
 }
 
 /// `Some(None)` for the controller path `/api`, `Some(Some(uuid))` for `/model/<uuid>/api`.
