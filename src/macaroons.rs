@@ -8,7 +8,6 @@
 
 use std::fmt;
 use std::path::Path;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
@@ -16,6 +15,8 @@ use base64::Engine;
 use log::debug;
 use serde::Deserialize;
 use serde_json::Value;
+use time::format_description::{self, well_known::Rfc3339};
+use time::{OffsetDateTime, PrimitiveDateTime};
 
 use crate::error::{Error, Result};
 
@@ -152,70 +153,23 @@ fn decode_slice(value: &str) -> Option<Value> {
 }
 
 fn unix_now() -> i64 {
-    let since = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
-    i64::try_from(since.as_secs()).unwrap_or(i64::MAX)
+    OffsetDateTime::now_utc().unix_timestamp()
 }
 
-/// Seconds since the Unix epoch of an RFC 3339 time as Go writes it
-/// (`2025-01-02T03:04:05.123456789+01:00`, `...Z`). A time without an offset (python-libjuju
-/// writes those) counts as UTC. `None` when it is not such a time.
+/// Seconds since the Unix epoch of an RFC 3339 time as Go writes it. A time without an offset
+/// (python-libjuju writes those) counts as UTC. `None` when it is not such a time.
 fn unix_seconds(text: &str) -> Option<i64> {
-    let field = |from: usize, len: usize| -> Option<i64> {
-        let digits = text.get(from..from + len)?;
-        digits
-            .bytes()
-            .all(|b| b.is_ascii_digit())
-            .then(|| digits.parse().ok())?
-    };
-    let separators = [(4, b'-'), (7, b'-'), (13, b':'), (16, b':')];
-    let bytes = text.as_bytes();
-    if bytes.len() < 19
-        || separators.iter().any(|(at, c)| bytes[*at] != *c)
-        || !matches!(bytes[10], b'T' | b't' | b' ')
-    {
-        return None;
+    if let Ok(time) = OffsetDateTime::parse(text, &Rfc3339) {
+        return Some(time.unix_timestamp());
     }
-    let (year, month, day) = (field(0, 4)?, field(5, 2)?, field(8, 2)?);
-    let (hour, minute, second) = (field(11, 2)?, field(14, 2)?, field(17, 2)?);
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 {
-        return None;
-    }
-    // Every byte before 19 is an ASCII digit or separator, so 19 is a character boundary.
-    let mut rest = &text[19..];
-    if let Some(fraction) = rest.strip_prefix('.') {
-        let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
-        rest = &fraction[digits..];
-    }
-    let offset = match rest {
-        "" | "Z" | "z" => 0,
-        _ => {
-            let sign = match rest.as_bytes()[0] {
-                b'+' => 1,
-                b'-' => -1,
-                _ => return None,
-            };
-            if rest.len() != 6 || rest.as_bytes()[3] != b':' {
-                return None;
-            }
-            let (hours, minutes) = (field(text.len() - 5, 2)?, field(text.len() - 2, 2)?);
-            sign * (hours * 3600 + minutes * 60)
-        }
-    };
-    let days = days_from_civil(year, month, day);
-    Some(days * 86_400 + hour * 3600 + minute * 60 + second - offset)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    let time = [
+        "[year]-[month]-[day]T[hour]:[minute]:[second]",
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond]",
+    ]
+    .into_iter()
+    .filter_map(|f| format_description::parse_borrowed::<2>(f).ok())
+    .find_map(|f| PrimitiveDateTime::parse(text, &f).ok())?;
+    Some(time.assume_utc().unix_timestamp())
 }
 
 #[cfg(test)]
