@@ -244,19 +244,9 @@ fn run(cli: Cli) -> Result<()> {
     Ok(())
 }
 
-/// Connects as `juju` does: `-m` takes the place of `JUJU_MODEL`; empty variables are unset.
+/// Connects as `juju` does: `-m` takes the place of `JUJU_MODEL`.
 fn connect(model: Option<&str>) -> Result<Client> {
-    let var = |name: &str| match std::env::var(name) {
-        Ok(value) => Ok(Some(value).filter(|v| !v.is_empty())),
-        Err(std::env::VarError::NotPresent) => Ok(None),
-        Err(std::env::VarError::NotUnicode(_)) => Err(format!("{name} is not valid UTF-8")),
-    };
-    let controller = var("JUJU_CONTROLLER")?;
-    let model = match model {
-        Some(model) => Some(model.to_owned()),
-        None => var("JUJU_MODEL")?,
-    };
-    let options = ClientStore::from_env()?.resolve(controller.as_deref(), model.as_deref())?;
+    let options = ClientStore::from_env()?.resolve_env(model)?;
     Ok(Client::connect(&options)?)
 }
 

@@ -44,7 +44,7 @@ fn run(args: &Args) -> Result<()> {
     // Kept alive until the end: the test controller stops when dropped.
     let mut test_controller = None;
     let (options, name) = match ClientStore::from_env() {
-        Ok(_) => (ConnectOptions::from_juju_env()?, unique_name()),
+        Ok(store) => (store.resolve_env(None)?, unique_name()),
         Err(no_store) => {
             println!("No juju client store: {no_store}");
             println!(

@@ -101,7 +101,7 @@ impl ConnectOptions {
     /// [`Error::Config`] naming the missing or malformed file, or the unknown controller or model
     /// together with the ones that exist.
     pub fn from_juju_env() -> Result<ConnectOptions> {
-        crate::store::ClientStore::from_env()?.resolve_from_env()
+        crate::store::ClientStore::from_env()?.resolve_env(None)
     }
 
     /// The API endpoints (`host:port`), tried in this order, a little apart.

@@ -243,10 +243,17 @@ impl ClientStore {
         })
     }
 
-    /// Resolves with `JUJU_CONTROLLER` and `JUJU_MODEL`, empty meaning unset.
-    pub(crate) fn resolve_from_env(&self) -> Result<ConnectOptions> {
+    /// Resolves as the `juju` CLI does: the controller from `JUJU_CONTROLLER`, the model from
+    /// `model` (what `-m` gives the CLI) or else `JUJU_MODEL`; empty variables count as unset.
+    ///
+    /// # Errors
+    /// As [`ClientStore::resolve`]; also when a variable is not valid UTF-8.
+    pub fn resolve_env(&self, model: Option<&str>) -> Result<ConnectOptions> {
         let controller = env_value("JUJU_CONTROLLER", std::env::var_os("JUJU_CONTROLLER"))?;
-        let model = env_value("JUJU_MODEL", std::env::var_os("JUJU_MODEL"))?;
+        let model = match model {
+            Some(model) => Some(model.to_owned()),
+            None => env_value("JUJU_MODEL", std::env::var_os("JUJU_MODEL"))?,
+        };
         self.resolve(controller.as_deref(), model.as_deref())
     }
 
