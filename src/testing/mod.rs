@@ -43,7 +43,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
-use native_tls::Identity;
+use native_tls::TlsAcceptor;
 use serde_json::Value;
 
 use crate::error::{ApiError, Error, Result};
@@ -86,7 +86,8 @@ pub(crate) struct Config {
 pub(crate) struct Shared {
     pub config: Config,
     pub port: u16,
-    pub tls: Option<Identity>,
+    /// Built once: making an OpenSSL context per connection costs more than the handshake.
+    pub tls: Option<TlsAcceptor>,
     pub stopping: AtomicBool,
     pub faults: faults::Faults,
     /// Requests answered, and the nanoseconds spent answering them (see [`HandlingTime`]).
@@ -396,14 +397,19 @@ impl TestControllerBuilder {
             .local_addr()
             .map_err(|e| Error::io("reading the test controller's port", e))?
             .port();
-        let (ca_pem, identity) = match tls {
-            Some(t) => (Some(t.ca_pem), Some(t.identity)),
+        let (ca_pem, acceptor) = match tls {
+            Some(t) => {
+                let acceptor = TlsAcceptor::new(t.identity).map_err(|e| {
+                    Error::Config(format!("test controller: cannot set up TLS: {e}"))
+                })?;
+                (Some(t.ca_pem), Some(acceptor))
+            }
             None => (None, None),
         };
         let shared = Arc::new(Shared {
             config: self.config,
             port,
-            tls: identity,
+            tls: acceptor,
             stopping: AtomicBool::new(false),
             faults,
             handled: AtomicU64::new(0),

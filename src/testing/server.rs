@@ -56,11 +56,12 @@ fn serve(tcp: TcpStream, shared: Arc<Shared>) {
     let _hangup = Hangup::new(&tcp, &shared);
     let stream = match &shared.tls {
         None => Stream::Plain(Tcp::new(tcp)),
-        Some(identity) => {
-            let identity = faults.identity().unwrap_or_else(|| identity.clone());
-            let acceptor = match TlsAcceptor::new(identity) {
-                Ok(a) => a,
-                Err(_) => return,
+        Some(acceptor) => {
+            // A fault may serve a broken certificate; otherwise the acceptor made at start.
+            let acceptor = match faults.identity().map(TlsAcceptor::new) {
+                None => acceptor.clone(),
+                Some(Ok(a)) => a,
+                Some(Err(_)) => return,
             };
             match acceptor.accept(Tcp::new(tcp)) {
                 Ok(s) => Stream::Tls(Box::new(s)),
