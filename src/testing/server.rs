@@ -111,9 +111,8 @@ fn serve(tcp: TcpStream, shared: Arc<Shared>) {
             // Not a v1 request frame: a real controller tears the connection down.
             break;
         };
-        let frames: Vec<String> = replies.iter().map(Value::to_string).collect();
         shared.record_handling(started.elapsed());
-        if faults.send(&mut ws, frames).is_err() {
+        if faults.send(&mut ws, replies).is_err() {
             break;
         }
     }
@@ -161,9 +160,10 @@ fn model_from_path(path: &str) -> Option<Option<String>> {
     (!uuid.is_empty() && !uuid.contains('/')).then(|| Some(uuid.to_owned()))
 }
 
-/// Answers one frame, or `None` when it is not a request this server can read. There may be no
-/// reply yet (a held request) or more than one (held requests released by this one).
-fn answer(shared: &Shared, conn: &mut Conn, text: &str) -> Option<Vec<Value>> {
+/// Answers one frame with the encoded replies, or `None` when it is not a request this server
+/// can read. There may be no reply yet (a held request) or more than one (held requests
+/// released by this one).
+fn answer(shared: &Shared, conn: &mut Conn, text: &str) -> Option<Vec<String>> {
     let request: Value = serde_json::from_str(text).ok()?;
     let id = request.get("request-id")?.as_u64().filter(|id| *id > 0)?;
     let facade = request.get("type").and_then(Value::as_str).unwrap_or("");
@@ -188,12 +188,16 @@ fn answer(shared: &Shared, conn: &mut Conn, text: &str) -> Option<Vec<Value>> {
     for (held, error) in conn.watchers.released() {
         answered.push((held.request, error_frame(held.id, &error)));
     }
-    let mut state = shared.lock();
-    let calls = answered.iter().map(|(request, reply)| {
-        RecordedCall::new(conn.model_uuid.clone(), request.clone(), reply.clone())
-    });
-    state.calls.extend(calls);
-    Some(answered.into_iter().map(|(_, reply)| reply).collect())
+    // Encoded before recording, so the (possibly large) values move into the record uncopied.
+    let frames = answered
+        .iter()
+        .map(|(_, reply)| reply.to_string())
+        .collect();
+    let calls = answered
+        .into_iter()
+        .map(|(request, reply)| RecordedCall::new(conn.model_uuid.clone(), request, reply));
+    shared.lock().calls.extend(calls);
+    Some(frames)
 }
 
 /// The facade object id (an AllWatcher's id): Go decodes the `id` key case-insensitively, and
