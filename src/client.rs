@@ -5,10 +5,11 @@ use std::fmt;
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
 use log::{debug, trace, warn};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use tungstenite::Message;
+use tungstenite::{Message, Utf8Bytes};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
@@ -410,7 +411,12 @@ impl Client {
         debug!("call {facade}({version}).{method} request-id {id}");
         trace!("request {id}: {} bytes", text.len());
         self.socket.get_mut().tcp_mut().set_deadline(deadline);
-        if let Err(e) = self.socket.send(Message::text(text.as_str())) {
+        // The websocket takes the text without copying it and zeroes it when done (it may hold
+        // secret values): the frame it writes is masked, the text itself freed zeroed.
+        let text = Utf8Bytes::try_from(Bytes::from_owner(text)).map_err(|e| {
+            Error::invalid(format!("cannot encode the {facade}.{method} request: {e}"))
+        })?;
+        if let Err(e) = self.socket.send(Message::Text(text)) {
             // Part of the frame may have been written: the stream cannot be trusted any more.
             self.closed(format!("sending {facade}.{method} failed: {e}"));
         }
