@@ -38,7 +38,7 @@ pub enum Error {
 
     /// The TLS handshake failed, for example because the controller's certificate is not signed by
     /// the configured CA or is not valid for the expected server name.
-    #[error("tls error with {endpoint}: {message}; check the controller's ca-cert in controllers.yaml or the CA given to ConnectOptions")]
+    #[error("tls error with {endpoint}: {message}")]
     Tls {
         /// The endpoint (`host:port`).
         endpoint: String,

@@ -279,7 +279,7 @@ fn tls(
     loop {
         match attempt {
             Ok(stream) => return Ok(stream),
-            Err(HandshakeError::Failure(e)) => return Err(tls_error(e.to_string())),
+            Err(HandshakeError::Failure(e)) => return Err(tls_error(explain_tls(&e.to_string()))),
             Err(HandshakeError::WouldBlock(mid)) => {
                 // A socket timeout surfaced as WouldBlock; retry until the deadline.
                 if Instant::now() >= deadline {
@@ -309,4 +309,17 @@ fn cached_connector(
     }
     cache.push((ca_cert.map(str::to_owned), connector.clone()));
     Ok(connector)
+}
+
+/// Adds what to do to a TLS failure: a certificate problem points at the configured CA, anything
+/// else (a reset, a peer that speaks no TLS) at the endpoint.
+fn explain_tls(message: &str) -> String {
+    if message.contains("certificate") {
+        format!(
+            "{message}; check the controller's ca-cert in controllers.yaml or the CA given to \
+             ConnectOptions, and the server name (juju-apiserver by default)"
+        )
+    } else {
+        format!("{message}; check that the endpoint is a Juju controller's API port")
+    }
 }

@@ -77,6 +77,10 @@ fn a_reset_during_the_tls_handshake_is_a_tls_error() {
             Client::connect(&options(&controller, PATIENT)).unwrap_err()
         });
         assert!(matches!(err, Error::Tls { .. }), "{err:?}");
+        // A reset is no certificate problem: the advice points at the endpoint, not the CA.
+        let text = err.to_string();
+        assert!(text.contains("API port"), "{text}");
+        assert!(!text.contains("ca-cert"), "{text}");
         assert!(controller.calls().is_empty());
         // Without the fault, the same controller serves again.
         controller.set_fault(None).unwrap();
@@ -127,6 +131,10 @@ fn a_certificate_from_another_ca_is_refused() {
     within(|| {
         let message = tls_error(Fault::ForeignCa);
         assert!(message.contains("certificate verify failed"), "{message}");
+        assert!(
+            message.contains("check the controller's ca-cert"),
+            "{message}"
+        );
         assert!(message.contains("unable to get local issuer"), "{message}");
     })
 }

@@ -247,3 +247,25 @@ fn add_many_with_an_invalid_item_sends_nothing() {
             .is_empty());
     })
 }
+
+#[test]
+fn empty_batches_send_nothing_but_still_need_user_secrets() {
+    within(|| {
+        let controller = TestController::start().unwrap();
+        let mut client = connect(&controller);
+        let mut secrets = client.secrets();
+        no_io(&controller, || {
+            assert!(secrets.add_many(&[]).unwrap().is_empty());
+            assert!(secrets.update_many(&[]).unwrap().is_empty());
+            assert!(secrets.remove_many(&[]).unwrap().is_empty());
+        });
+
+        let old = TestController::builder()
+            .secrets_versions(&[1])
+            .start()
+            .unwrap();
+        let mut client = connect(&old);
+        let err = no_io(&old, || client.secrets().add_many(&[])).unwrap_err();
+        assert!(matches!(err, juju_secrets::Error::Unsupported(_)), "{err}");
+    })
+}

@@ -122,6 +122,13 @@ impl SecretsApi<'_> {
         }
     }
 
+    /// An empty batch: no results and no round trip, but the same refusal as any write on a
+    /// controller without user secrets.
+    fn nothing_to_send<T>(&self) -> Result<Vec<T>> {
+        self.version(WRITE_VERSION)?;
+        Ok(Vec::new())
+    }
+
     /// Adds a user secret and returns its URI. (`CreateSecrets`)
     ///
     /// # Errors
@@ -146,12 +153,16 @@ impl SecretsApi<'_> {
             .unwrap_or_else(|| Err(Error::protocol("CreateSecrets answered no result")))
     }
 
-    /// Adds several user secrets in one round trip; one result per secret, in order.
+    /// Adds several user secrets in one round trip; one result per secret, in order. An empty
+    /// list sends nothing.
     ///
     /// # Errors
     /// The outer error when the whole call fails (including any invalid item, before any I/O);
     /// each item's own error otherwise.
     pub fn add_many(&mut self, secrets: &[NewSecret]) -> Result<Vec<Result<SecretUri>>> {
+        if secrets.is_empty() {
+            return self.nothing_to_send();
+        }
         let mut args = Vec::with_capacity(secrets.len());
         for s in secrets {
             if s.name.trim().is_empty() {
@@ -289,7 +300,8 @@ impl SecretsApi<'_> {
             .unwrap_or_else(|| Err(Error::protocol("UpdateSecrets answered no result")))
     }
 
-    /// Changes several secrets in one round trip; one result per change, in order.
+    /// Changes several secrets in one round trip; one result per change, in order. An empty
+    /// list sends nothing.
     ///
     /// # Errors
     /// The outer error when the whole call fails (including any invalid item, before any I/O).
@@ -297,6 +309,9 @@ impl SecretsApi<'_> {
         &mut self,
         changes: &[(SecretRef, SecretUpdate)],
     ) -> Result<Vec<Result<()>>> {
+        if changes.is_empty() {
+            return self.nothing_to_send();
+        }
         let mut args = Vec::with_capacity(changes.len());
         for (secret, change) in changes {
             if change.is_empty() {
@@ -357,11 +372,14 @@ impl SecretsApi<'_> {
     }
 
     /// Removes several secrets (an empty revision list) or revisions in one round trip; one
-    /// result per item, in order.
+    /// result per item, in order. An empty list sends nothing.
     ///
     /// # Errors
     /// The outer error when the whole call fails (including revision 0, before any I/O).
     pub fn remove_many(&mut self, items: &[(SecretRef, Vec<u32>)]) -> Result<Vec<Result<()>>> {
+        if items.is_empty() {
+            return self.nothing_to_send();
+        }
         let mut args = Vec::with_capacity(items.len());
         for (secret, revisions) in items {
             revisions.iter().try_for_each(|r| check_revision(*r))?;
