@@ -132,3 +132,40 @@ fn a_controller_without_secrets_is_unsupported() {
         client.ping().unwrap();
     })
 }
+
+#[test]
+fn show_by_name_on_v1_finds_that_secret_though_v1_ignores_the_name_filter() {
+    within(|| {
+        let controller = TestController::builder()
+            .secrets_versions(&[1])
+            .start()
+            .unwrap();
+        controller.insert_secret("first", &[("token", b"one".as_slice())]);
+        controller.insert_secret("second", &[("token", b"two".as_slice())]);
+        let mut client = connect(&controller);
+        let mut secrets = client.secrets();
+
+        // The controller lists everything whatever the name asked for...
+        let value = secrets
+            .get_value(&juju_secrets::SecretRef::name("second"), "token")
+            .unwrap();
+        let call = controller.calls().pop().unwrap();
+        assert_eq!(call.params()["filter"]["label"], json!("second"));
+        assert_eq!(
+            call.response["response"]["results"]
+                .as_array()
+                .unwrap()
+                .len(),
+            2
+        );
+        // ...and the client keeps only the secret with that name.
+        assert_eq!(value.as_bytes(), b"two");
+        let err = secrets
+            .show(
+                &juju_secrets::SecretRef::name("third"),
+                &ShowOptions::default(),
+            )
+            .unwrap_err();
+        assert_eq!(err.code(), Some(juju_secrets::ErrorCode::NotFound), "{err}");
+    })
+}

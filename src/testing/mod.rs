@@ -43,6 +43,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
+use base64::Engine as _;
 use native_tls::TlsAcceptor;
 use serde_json::Value;
 
@@ -531,6 +532,42 @@ impl TestController {
     /// Every call received so far, oldest first.
     pub fn calls(&self) -> Vec<RecordedCall> {
         self.shared.lock().calls.clone()
+    }
+
+    /// Puts a user secret straight into the default model, without any API call: fixtures for
+    /// tests, and the only way to have secrets on a controller offering only `Secrets` v1.
+    /// Returns its URI.
+    ///
+    /// ```
+    /// use juju_secrets::{testing::TestController, Client, SecretRef};
+    /// let controller = TestController::start()?;
+    /// controller.insert_secret("api-token", &[("token", b"t0ken".as_slice())]);
+    /// let mut client = Client::connect(&controller.connect_options())?;
+    /// let token = client.secrets().get_value(&SecretRef::name("api-token"), "token")?;
+    /// assert_eq!(token.as_bytes(), b"t0ken");
+    /// # Ok::<(), juju_secrets::Error>(())
+    /// ```
+    pub fn insert_secret(&self, name: &str, content: &[(&str, &[u8])]) -> String {
+        let data = content
+            .iter()
+            .map(|(key, value)| {
+                (
+                    (*key).to_owned(),
+                    base64::engine::general_purpose::STANDARD.encode(value),
+                )
+            })
+            .collect();
+        let mut state = self.shared.lock();
+        let secrets = state
+            .models
+            .entry(self.model_uuid().to_owned())
+            .or_default();
+        let id = secrets.new_id(self.shared.config.long_secret_ids);
+        let label = Some(name.to_owned()).filter(|n| !n.is_empty());
+        let secret = state::Secret::new(id, label, String::new(), state::Revision::new(data));
+        let uri = secret.uri();
+        secrets.push(secret);
+        uri
     }
 
     /// Forgets the calls recorded so far.

@@ -185,7 +185,11 @@ impl Ctx<'_> {
     }
 
     fn list(&self, secrets: &ModelSecrets, args: ListArgs) -> Reply {
-        let filter = args.filter.unwrap_or_default();
+        let mut filter = args.filter.unwrap_or_default();
+        if !self.shared.config.secrets_versions.contains(&2) {
+            // Juju 3.1 and 3.2 (Secrets v1 only) have no `label` in the filter: it is ignored.
+            filter.label = None;
+        }
         let uri_id = filter.uri.as_deref().map(parse_uri).transpose()?;
         if let Some(tag) = &filter.owner_tag {
             if !tag.contains('-') {
