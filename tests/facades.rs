@@ -5,10 +5,10 @@ mod common;
 
 use std::net::TcpStream;
 
-use common::{connect, within, SHORT};
+use common::{connect, raw_websocket, within};
 use juju_secrets::testing::TestController;
 use juju_secrets::{Error, ErrorCode};
-use native_tls::{Certificate, TlsConnector, TlsStream};
+use native_tls::TlsStream;
 use serde_json::{json, Value};
 use tungstenite::{Message, WebSocket};
 
@@ -84,23 +84,8 @@ impl Raw {
     }
 
     fn open(controller: &TestController) -> Raw {
-        let tcp = TcpStream::connect(controller.endpoint()).unwrap();
-        tcp.set_read_timeout(Some(SHORT)).unwrap();
-        tcp.set_write_timeout(Some(SHORT)).unwrap();
-        let ca = Certificate::from_pem(controller.ca_cert().unwrap().as_bytes()).unwrap();
-        let tls = TlsConnector::builder()
-            .add_root_certificate(ca)
-            .disable_built_in_roots(true)
-            .build()
-            .unwrap()
-            .connect("juju-apiserver", tcp)
-            .unwrap();
-        let url = format!(
-            "wss://{}/model/{}/api",
-            controller.endpoint(),
-            controller.model_uuid()
-        );
-        let (ws, _) = tungstenite::client(url.as_str(), tls).unwrap();
+        let path = format!("/model/{}/api", controller.model_uuid());
+        let ws = raw_websocket(controller, &path);
         Raw { ws, next_id: 1 }
     }
 

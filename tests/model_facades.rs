@@ -6,9 +6,9 @@ mod common;
 
 use std::net::TcpStream;
 
-use common::{connect, within, SHORT};
+use common::{connect, raw_websocket, within};
 use juju_secrets::testing::TestController;
-use native_tls::{Certificate, TlsConnector, TlsStream};
+use native_tls::TlsStream;
 use serde_json::{json, Value};
 use tungstenite::{Message, WebSocket};
 
@@ -32,19 +32,7 @@ impl Raw {
 
     /// Returns the connection and the Login response.
     fn login(controller: &TestController, path: &str) -> (Raw, Value) {
-        let tcp = TcpStream::connect(controller.endpoint()).unwrap();
-        tcp.set_read_timeout(Some(SHORT)).unwrap();
-        tcp.set_write_timeout(Some(SHORT)).unwrap();
-        let ca = Certificate::from_pem(controller.ca_cert().unwrap().as_bytes()).unwrap();
-        let tls = TlsConnector::builder()
-            .add_root_certificate(ca)
-            .disable_built_in_roots(true)
-            .build()
-            .unwrap()
-            .connect("juju-apiserver", tcp)
-            .unwrap();
-        let url = format!("wss://{}{path}", controller.endpoint());
-        let (ws, _) = tungstenite::client(url.as_str(), tls).unwrap();
+        let ws = raw_websocket(controller, path);
         let mut raw = Raw { ws, next_id: 1 };
         let params = json!({
             "auth-tag": format!("user-{}", controller.user()),

@@ -96,3 +96,24 @@ pub mod faults;
 
 /// Finding (and building) the examples, for tests that run them as processes.
 pub mod examples;
+
+/// A websocket of our own to the test controller, verified like the client's (its CA, the name
+/// `juju-apiserver`), for tests that speak the wire protocol by hand.
+pub fn raw_websocket(
+    controller: &TestController,
+    path: &str,
+) -> tungstenite::WebSocket<native_tls::TlsStream<std::net::TcpStream>> {
+    let tcp = std::net::TcpStream::connect(controller.endpoint()).unwrap();
+    tcp.set_read_timeout(Some(SHORT)).unwrap();
+    tcp.set_write_timeout(Some(SHORT)).unwrap();
+    let ca = native_tls::Certificate::from_pem(controller.ca_cert().unwrap().as_bytes()).unwrap();
+    let tls = native_tls::TlsConnector::builder()
+        .add_root_certificate(ca)
+        .disable_built_in_roots(true)
+        .build()
+        .unwrap()
+        .connect("juju-apiserver", tcp)
+        .unwrap();
+    let url = format!("wss://{}{path}", controller.endpoint());
+    tungstenite::client(url.as_str(), tls).unwrap().0
+}
