@@ -175,7 +175,7 @@ impl Race {
                 Ok((i, Ok(client))) => break Some((i, Ok(client))),
                 Ok((i, Err(e))) if is_final(&e) => break Some((i, Err(e))),
                 Ok((i, Err(e))) => {
-                    debug!("endpoint {} failed: {e}", self.endpoints[i]);
+                    debug!("endpoint {} failed: {e}", self.name(i));
                     self.running -= 1;
                     self.failures.insert(i, e);
                     next_start = now;
@@ -189,7 +189,7 @@ impl Race {
         self.close_losers(winner);
         match outcome {
             Some((i, Ok(client))) => {
-                debug!("connected through {}", self.endpoints[i]);
+                debug!("connected through {}", self.name(i));
                 Ok(client)
             }
             Some((_, Err(e))) => Err(e),
@@ -197,11 +197,18 @@ impl Race {
         }
     }
 
+    /// The endpoint of attempt `i`.
+    fn name(&self, i: usize) -> &str {
+        self.endpoints.get(i).map_or("?", String::as_str)
+    }
+
     /// Starts the next endpoint's attempt on its own thread.
     fn start(&mut self) {
         let i = self.started;
         self.started += 1;
-        let endpoint = self.endpoints[i].clone();
+        let Some(endpoint) = self.endpoints.get(i).cloned() else {
+            return;
+        };
         debug!(
             "trying endpoint {endpoint} ({} of {})",
             i + 1,
