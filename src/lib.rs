@@ -148,6 +148,7 @@ mod connect;
 mod error;
 mod login;
 mod macaroons;
+mod oneliner;
 mod options;
 mod redirect;
 mod rpc;
@@ -166,6 +167,7 @@ pub use client::Client;
 pub use connect::DIAL_STAGGER;
 pub use error::{ApiError, Error, ErrorCode, Result};
 pub use login::{HostPort, LoginInfo, UserInfo};
+pub use oneliner::get_value;
 pub use options::{
     ConnectOptions, ConnectOptionsBuilder, Password, DEFAULT_IDLE_PING_AFTER, JUJU_SERVER_NAME,
 };
