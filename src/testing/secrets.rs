@@ -12,6 +12,7 @@ use super::admin::{api_error, unknown_method};
 use super::state::{ModelSecrets, Revision, Secret};
 use super::{Reply, Shared};
 use crate::error::ApiError;
+use crate::rpc::WireError;
 
 /// Go's `encoding/json` takes missing keys as zero values, leaves a field alone (so, zero) for a
 /// `null`, and ignores unknown keys. python-libjuju sends `null` for every argument not given.
@@ -240,16 +241,10 @@ impl Ctx<'_> {
     }
 
     fn create(&self, secrets: &mut ModelSecrets, args: Args<CreateArg>) -> Reply {
-        let results: Vec<Value> = args
-            .args
-            .unwrap_or_default()
-            .into_iter()
-            .map(|arg| match self.create_one(secrets, arg) {
-                Ok(uri) => json!({"result": uri}),
-                Err(e) => json!({"result": "", "error": wire(&e)}),
-            })
-            .collect();
-        Ok(json!({"results": results}))
+        each(args, |arg| match self.create_one(secrets, arg) {
+            Ok(uri) => json!({"result": uri}),
+            Err(e) => json!({"result": "", "error": wire(&e)}),
+        })
     }
 
     fn create_one(&self, secrets: &mut ModelSecrets, arg: CreateArg) -> Result<String, ApiError> {
@@ -291,13 +286,7 @@ impl Ctx<'_> {
     }
 
     fn update(&self, secrets: &mut ModelSecrets, args: Args<UpdateArg>) -> Reply {
-        let results: Vec<Value> = args
-            .args
-            .unwrap_or_default()
-            .into_iter()
-            .map(|arg| error_result(self.update_one(secrets, arg)))
-            .collect();
-        Ok(json!({"results": results}))
+        each(args, |arg| error_result(self.update_one(secrets, arg)))
     }
 
     fn update_one(&self, secrets: &mut ModelSecrets, arg: UpdateArg) -> Result<(), ApiError> {
@@ -345,13 +334,7 @@ impl Ctx<'_> {
     }
 
     fn remove(&self, secrets: &mut ModelSecrets, args: Args<RemoveArg>) -> Reply {
-        let results: Vec<Value> = args
-            .args
-            .unwrap_or_default()
-            .into_iter()
-            .map(|arg| error_result(self.remove_one(secrets, arg)))
-            .collect();
-        Ok(json!({"results": results}))
+        each(args, |arg| error_result(self.remove_one(secrets, arg)))
     }
 
     fn remove_one(&self, secrets: &mut ModelSecrets, arg: RemoveArg) -> Result<(), ApiError> {
@@ -446,11 +429,13 @@ fn cannot_change(uri: &str, app: &str, cause: ApiError) -> ApiError {
 }
 
 fn wire(e: &ApiError) -> Value {
-    let mut v = json!({"message": e.message, "code": e.code.clone().unwrap_or_default()});
-    if let Some(info) = &e.info {
-        v["info"] = info.clone();
-    }
-    v
+    json!(WireError::from(e))
+}
+
+/// A bulk method's answer: one result per item of `args`, in order.
+fn each<T>(args: Args<T>, one: impl FnMut(T) -> Value) -> Reply {
+    let results: Vec<Value> = args.args.unwrap_or_default().into_iter().map(one).collect();
+    Ok(json!({"results": results}))
 }
 
 fn error_result(outcome: Result<(), ApiError>) -> Value {
