@@ -17,7 +17,7 @@ use criterion::{
 use juju_secrets::testing::TestController;
 use juju_secrets::{Client, NewSecret, SecretContent, SecretFilter, SecretRef, ShowOptions};
 use support::floor::{self, EchoServer};
-use support::{last_frame_sizes, Share};
+use support::{iterations, last_frame_sizes, Share};
 
 /// The largest value Juju takes: 1,000,000 bytes of base64, so 750,000 raw bytes.
 const BIG_VALUE_RAW: usize = 750_000;
@@ -91,14 +91,9 @@ fn connect_login(c: &mut Criterion) {
     let mut share = Share::default();
     group.bench_function("ours", |b| {
         b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iters {
-                let (elapsed, client) = share.time(&controller, || connect(&controller));
-                total += elapsed;
-                drop(client);
-            }
-            controller.clear_calls();
-            total
+            iterations(&controller, iters, || {
+                share.time(&controller, || connect(&controller)).0
+            })
         })
     });
     share.report("connect_login");
@@ -130,12 +125,9 @@ fn ping(c: &mut Criterion) {
     let mut share = Share::default();
     group.bench_function("ours", |b| {
         b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iters {
-                total += share.time(&controller, || client.ping().expect("ping")).0;
-            }
-            controller.clear_calls();
-            total
+            iterations(&controller, iters, || {
+                share.time(&controller, || client.ping().expect("ping")).0
+            })
         })
     });
     share.report("ping");
@@ -163,17 +155,14 @@ fn single_secret(c: &mut Criterion) {
     let mut share = Share::default();
     group.bench_function("ours", |b| {
         b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iters {
+            iterations(&controller, iters, || {
                 let name = unique("add");
                 let (elapsed, uri) = share.time(&controller, || {
                     client.secrets().add(&name, &content, None).expect("add")
                 });
-                total += elapsed;
                 remove_all(&mut client, vec![uri]);
-            }
-            controller.clear_calls();
-            total
+                elapsed
+            })
         })
     });
     share.report("add_one");
@@ -196,16 +185,13 @@ fn single_secret(c: &mut Criterion) {
     let mut share = Share::default();
     group.bench_function("ours", |b| {
         b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iters {
-                total += share
+            iterations(&controller, iters, || {
+                share
                     .time(&controller, || {
                         client.secrets().show(&secret, &reveal).expect("show")
                     })
-                    .0;
-            }
-            controller.clear_calls();
-            total
+                    .0
+            })
         })
     });
     share.report("show_one_revealed");
@@ -248,16 +234,16 @@ fn list_revealed(c: &mut Criterion) {
         let mut share = Share::default();
         group.bench_with_input(BenchmarkId::new("ours", count), &count, |b, _| {
             b.iter_custom(|iters| {
-                let mut total = Duration::ZERO;
-                for _ in 0..iters {
-                    total += share
+                iterations(&controller, iters, || {
+                    let elapsed = share
                         .time(&controller, || {
                             client.secrets().list(&all, true).expect("list")
                         })
                         .0;
+                    // A big answer per iteration: forget it at once.
                     controller.clear_calls();
-                }
-                total
+                    elapsed
+                })
             })
         });
         share.report(&format!("list_revealed/{count}"));
@@ -293,17 +279,15 @@ fn big_value(c: &mut Criterion) {
     let mut share = Share::default();
     group.bench_function("add/ours", |b| {
         b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iters {
+            iterations(&controller, iters, || {
                 let name = unique("big");
                 let (elapsed, uri) = share.time(&controller, || {
                     client.secrets().add(&name, &content, None).expect("add")
                 });
-                total += elapsed;
                 remove_all(&mut client, vec![uri]);
                 controller.clear_calls();
-            }
-            total
+                elapsed
+            })
         })
     });
     share.report("big_value/add");
@@ -322,16 +306,15 @@ fn big_value(c: &mut Criterion) {
     let mut share = Share::default();
     group.bench_function("reveal/ours", |b| {
         b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iters {
-                total += share
+            iterations(&controller, iters, || {
+                let elapsed = share
                     .time(&controller, || {
                         client.secrets().get_value(&secret, "data").expect("reveal")
                     })
                     .0;
                 controller.clear_calls();
-            }
-            total
+                elapsed
+            })
         })
     });
     share.report("big_value/reveal");
@@ -375,26 +358,22 @@ fn batch_create(c: &mut Criterion) {
     let mut share = Share::default();
     group.bench_function("one_call/ours", |b| {
         b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iters {
+            iterations(&controller, iters, || {
                 let batch = new_secrets("batch", BATCH);
                 let (elapsed, results) = share.time(&controller, || {
                     client.secrets().add_many(&batch).expect("add_many")
                 });
-                total += elapsed;
                 let uris = results.into_iter().map(|r| r.expect("one")).collect();
                 remove_all(&mut client, uris);
-            }
-            controller.clear_calls();
-            total
+                elapsed
+            })
         })
     });
     share.report("create_100/one_call");
     let mut share = Share::default();
     group.bench_function("single_calls/ours", |b| {
         b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iters {
+            iterations(&controller, iters, || {
                 let batch = new_secrets("batch", BATCH);
                 let (elapsed, uris) = share.time(&controller, || {
                     let mut secrets = client.secrets();
@@ -403,11 +382,9 @@ fn batch_create(c: &mut Criterion) {
                         .map(|s| secrets.add(&s.name, &s.content, None).expect("add"))
                         .collect::<Vec<_>>()
                 });
-                total += elapsed;
                 remove_all(&mut client, uris);
-            }
-            controller.clear_calls();
-            total
+                elapsed
+            })
         })
     });
     share.report("create_100/single_calls");

@@ -15,6 +15,18 @@ pub struct Share {
     iterations: u64,
 }
 
+/// Runs one timed iteration `iters` times and sums the time each counted; then the controller
+/// forgets the calls it recorded, which would otherwise pile up over a benchmark.
+pub fn iterations(
+    controller: &TestController,
+    iters: u64,
+    mut one: impl FnMut() -> Duration,
+) -> Duration {
+    let total = (0..iters).map(|_| one()).sum();
+    controller.clear_calls();
+    total
+}
+
 impl Share {
     /// Times `f` as one iteration; only what `f` does counts, on both sides. Returns the time
     /// taken and what `f` returned, to be dropped (or cleaned up) outside the timing.
