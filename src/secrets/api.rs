@@ -142,12 +142,7 @@ impl SecretsApi<'_> {
         content: &SecretContent,
         description: Option<&str>,
     ) -> Result<SecretUri> {
-        let secret = NewSecret {
-            name: name.to_owned(),
-            content: content.clone(),
-            description: description.map(str::to_owned),
-        };
-        let mut results = self.add_many(std::slice::from_ref(&secret))?;
+        let mut results = self.create(&[(name, content, description)])?;
         results
             .pop()
             .unwrap_or_else(|| Err(Error::protocol("CreateSecrets answered no result")))
@@ -160,18 +155,30 @@ impl SecretsApi<'_> {
     /// The outer error when the whole call fails (including any invalid item, before any I/O);
     /// each item's own error otherwise.
     pub fn add_many(&mut self, secrets: &[NewSecret]) -> Result<Vec<Result<SecretUri>>> {
+        let items: Vec<_> = secrets
+            .iter()
+            .map(|s| (s.name.as_str(), &s.content, s.description.as_deref()))
+            .collect();
+        self.create(&items)
+    }
+
+    /// `CreateSecrets` for borrowed items: (name, content, description).
+    fn create(
+        &mut self,
+        secrets: &[(&str, &SecretContent, Option<&str>)],
+    ) -> Result<Vec<Result<SecretUri>>> {
         if secrets.is_empty() {
             return self.nothing_to_send();
         }
         let mut args = Vec::with_capacity(secrets.len());
-        for s in secrets {
-            if s.name.trim().is_empty() {
+        for &(name, content, description) in secrets {
+            if name.trim().is_empty() {
                 return Err(Error::invalid("a user secret needs a name"));
             }
             args.push(wire::CreateSecretArg {
-                label: Some(&s.name),
-                description: s.description.as_deref().filter(|d| !d.is_empty()),
-                content: wire_content(&s.content)?,
+                label: Some(name),
+                description: description.filter(|d| !d.is_empty()),
+                content: wire_content(content)?,
                 owner_tag: "",
             });
         }
@@ -294,7 +301,7 @@ impl SecretsApi<'_> {
     /// [`Error::InvalidInput`] before any I/O for an empty update, an empty name (current or
     /// new) or invalid content; [`Error::Api`] from the controller (not found, name already used).
     pub fn update(&mut self, secret: &SecretRef, changes: &SecretUpdate) -> Result<()> {
-        let mut results = self.update_many(&[(secret.clone(), changes.clone())])?;
+        let mut results = self.update_items(&[(secret, changes)])?;
         results
             .pop()
             .unwrap_or_else(|| Err(Error::protocol("UpdateSecrets answered no result")))
@@ -309,11 +316,17 @@ impl SecretsApi<'_> {
         &mut self,
         changes: &[(SecretRef, SecretUpdate)],
     ) -> Result<Vec<Result<()>>> {
+        let items: Vec<_> = changes.iter().map(|(s, c)| (s, c)).collect();
+        self.update_items(&items)
+    }
+
+    /// `UpdateSecrets` for borrowed items.
+    fn update_items(&mut self, changes: &[(&SecretRef, &SecretUpdate)]) -> Result<Vec<Result<()>>> {
         if changes.is_empty() {
             return self.nothing_to_send();
         }
         let mut args = Vec::with_capacity(changes.len());
-        for (secret, change) in changes {
+        for &(secret, change) in changes {
             if change.is_empty() {
                 return Err(Error::invalid(format!(
                     "the update of {secret} changes nothing"
