@@ -1,13 +1,14 @@
-//! Connecting to real deployments: every endpoint of a highly available controller tried side
-//! by side, a migrated model's redirect followed once, and a model found by name.
+//! Connecting to real deployments, all within one deadline: a model found by name, every
+//! endpoint of a highly available controller tried side by side, and a migrated model's redirect
+//! followed once. The result is a logged-in `Conn` and what the controller said.
 //!
 //! Juju's own clients dial all endpoints with a small stagger and keep the first that works:
 //! python-libjuju starts endpoint `i` after `i * 100 ms` (`juju/client/connection.py`,
 //! `Connection._connect`), the Go client one every `DialAddressInterval` (50 ms by default,
 //! `api.DefaultDialOpts`). Here each attempt is a short-lived thread doing TCP, TLS, websocket
-//! and login before the connect deadline; the next starts [`DIAL_STAGGER`] later, or at once
-//! when one fails. The calling thread only waits for answers, so no thread outlives the
-//! connect deadline by more than the time its last blocking step needs to notice it.
+//! and login before the deadline; the next starts [`DIAL_STAGGER`] later, or at once when one
+//! fails. The calling thread only waits for answers, so no thread outlives the deadline by more
+//! than the time its last blocking step needs to notice it.
 
 use std::collections::BTreeMap;
 use std::net::{Shutdown, TcpStream};
@@ -19,10 +20,15 @@ use std::time::{Duration, Instant};
 use log::debug;
 use serde::Deserialize;
 
-use crate::client::Client;
-use crate::error::{Error, Result};
-use crate::options::ConnectOptions;
+use crate::deadline::Deadline;
+use crate::error::{ApiError, Error, ErrorKind, Result};
+use crate::login::{self, LoginInfo, Target};
+use crate::models;
+use crate::names::{describe_controller, unique_endpoints, HostPort};
+use crate::options::{check_ca_pem, ConnectOptions};
 use crate::redirect::Redirect;
+use crate::rpc::Conn;
+use crate::transport::{self, Watch};
 
 /// How long after one endpoint the next is tried, unless the first failed sooner: the stagger
 /// python-libjuju uses. It prefers the endpoints in the order given, yet a dead or black-holed
@@ -32,83 +38,198 @@ pub const DIAL_STAGGER: Duration = Duration::from_millis(100);
 /// How long after the deadline to wait for the attempts' own timeout errors.
 const LATE_GRACE: Duration = Duration::from_millis(500);
 
-/// [`Client::connect`]: the model by name if need be, then its controller, following a redirect.
-pub(crate) fn connect(options: &ConnectOptions) -> Result<Client> {
+/// A logged-in connection to a model, and the settings that reached it (after a lookup by name
+/// they hold the model's UUID; after a redirect, the new controller's endpoints and CA).
+#[derive(Debug)]
+pub(crate) struct Session {
+    pub conn: Conn,
+    pub login: LoginInfo,
+    pub options: ConnectOptions,
+}
+
+/// Connects as [`Client::connect`](crate::Client::connect) describes, within the connect
+/// timeout as a whole.
+pub(crate) fn connect(options: &ConnectOptions) -> Result<Session> {
+    let deadline = Deadline::after(options.connect_timeout);
     let mut options = options.clone();
-    if options.model_uuid.is_empty() {
-        options.model_uuid = find_model(&options)?;
+    if options.model_uuid.is_none() {
+        options.model_uuid = Some(find_model(&options, deadline)?);
     }
-    follow(options)
+    follow(options, deadline)
 }
 
 /// A new connection for a client whose connection died: its endpoints, then `reported` (the
-/// controller's addresses from the last login).
-pub(crate) fn reconnect(options: &ConnectOptions, reported: &[String]) -> Result<Client> {
+/// controller's addresses from the last login), before `deadline`.
+pub(crate) fn reconnect(
+    options: &ConnectOptions,
+    reported: &[String],
+    deadline: Deadline,
+) -> Result<Session> {
     let mut options = options.clone();
-    for endpoint in reported {
-        if !options.endpoints.contains(endpoint) {
-            options.endpoints.push(endpoint.clone());
-        }
-    }
-    follow(options)
+    options.endpoints = unique_endpoints(options.endpoints.iter().chain(reported).cloned());
+    follow(options, deadline)
 }
 
-/// Connects, following one redirect when allowed.
-fn follow(options: ConnectOptions) -> Result<Client> {
-    let first = match dial(&options) {
-        Err(Error::Api(e)) => match Redirect::from_login_error(&e, &options) {
+/// Connects to the model of `options`, following one redirect when allowed.
+fn follow(options: ConnectOptions, deadline: Deadline) -> Result<Session> {
+    let uuid = options.model_uuid.clone().unwrap_or_default();
+    let target = Target::Model(uuid.clone());
+    let first = match dial(&options, &target, deadline) {
+        Ok((conn, login)) => {
+            return Ok(Session {
+                conn,
+                login,
+                options,
+            })
+        }
+        Err(Error::Api(e)) => match redirect_in(&e, &options) {
             Some(redirect) => redirect,
             None => return Err(Error::Api(e)),
         },
-        other => return other,
+        Err(e) => return Err(e),
     };
     if !options.follow_redirects {
         return Err(Error::Redirected(Box::new(first)));
     }
     debug!(
-        "model {} has migrated: following the redirect from {} to {} at {}",
-        options.model_uuid,
+        "model {uuid} has migrated: following the redirect from {} to {} at {}",
         first.from,
         first.target(),
         first.endpoints().join(", ")
     );
-    let next = first.follow(&options);
-    match dial(&next) {
-        Err(Error::Api(e)) => match Redirect::from_login_error(&e, &next) {
+    let next = redirected(&first, &options)?;
+    match dial(&next, &target, deadline) {
+        Ok((conn, login)) => Ok(Session {
+            conn,
+            login,
+            options: next,
+        }),
+        Err(Error::Api(e)) => match redirect_in(&e, &next) {
             Some(second) => Err(Error::RedirectedAgain {
-                is_loop: second.leads_back_to(&options),
+                is_loop: leads_back(&second, &options),
                 first: Box::new(first),
                 second: Box::new(second),
             }),
             None => Err(Error::Api(e)),
         },
-        other => other,
+        Err(e) => Err(e),
     }
 }
 
-/// Connects to the first endpoint of `options` that logs in.
-fn dial(options: &ConnectOptions) -> Result<Client> {
-    let deadline = Instant::now() + options.connect_timeout;
-    let mut endpoints: Vec<String> = Vec::new();
-    for endpoint in &options.endpoints {
-        if !endpoints.contains(endpoint) {
-            endpoints.push(endpoint.clone());
-        }
+/// `RedirectErrorInfo`, the `error-info` of a `redirection required` login error.
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct WireRedirectInfo {
+    #[serde(default)]
+    servers: Vec<Vec<HostPort>>,
+    #[serde(default)]
+    ca_cert: String,
+    #[serde(default)]
+    controller_tag: String,
+    #[serde(default)]
+    controller_alias: String,
+}
+
+/// The redirect a login error describes, or `None` when it is not a redirect with
+/// `error-info` (old or JAAS-style redirects without it are left as API errors).
+fn redirect_in(e: &ApiError, options: &ConnectOptions) -> Option<Redirect> {
+    if e.kind() != Some(ErrorKind::RedirectionRequired) {
+        return None;
     }
+    let info: WireRedirectInfo = serde_json::from_str(e.info.as_deref()?).ok()?;
+    Some(Redirect {
+        model_uuid: options.model_uuid.clone().unwrap_or_default(),
+        from: describe_controller(options.controller_name.as_deref(), &options.endpoints),
+        servers: info.servers,
+        ca_cert: info.ca_cert,
+        controller_tag: info.controller_tag,
+        controller_alias: Some(info.controller_alias).filter(|a| !a.is_empty()),
+    })
+}
+
+/// Settings for a redirect's new controller: its endpoints, trusting exactly the CA it named
+/// (verified as `juju-apiserver`, the name every controller certificate carries); model,
+/// credentials and timeouts kept.
+fn redirected(redirect: &Redirect, options: &ConnectOptions) -> Result<ConnectOptions> {
+    let mut next = options.clone();
+    next.endpoints = redirect.endpoints();
+    if !redirect.ca_cert.trim().is_empty() {
+        check_ca_pem(&redirect.ca_cert).map_err(|_| {
+            Error::protocol(format!(
+                "{} redirected to {} with a CA certificate that is not valid PEM",
+                redirect.from,
+                redirect.target()
+            ))
+        })?;
+        next.ca_cert = Some(redirect.ca_cert.clone());
+        next.public_hostname = None;
+    }
+    next.controller_name = redirect
+        .controller_alias
+        .clone()
+        .or_else(|| Some(redirect.controller_tag.clone()))
+        .filter(|n| !n.is_empty());
+    Ok(next)
+}
+
+/// Whether `redirect` points back to the controller `options` reach: the same CA, or an
+/// endpoint in common.
+fn leads_back(redirect: &Redirect, options: &ConnectOptions) -> bool {
+    let same_ca = options
+        .ca_cert
+        .as_deref()
+        .is_some_and(|ca| !ca.trim().is_empty() && ca.trim() == redirect.ca_cert.trim());
+    same_ca
+        || redirect
+            .endpoints()
+            .iter()
+            .any(|e| options.endpoints.contains(e))
+}
+
+/// Logs in to `target` on the first endpoint of `options` that answers.
+fn dial(
+    options: &ConnectOptions,
+    target: &Target,
+    deadline: Deadline,
+) -> Result<(Conn, LoginInfo)> {
+    let endpoints = unique_endpoints(options.endpoints.iter().cloned());
     match endpoints.as_slice() {
         [] => Err(Error::AllEndpointsFailed(Vec::new())),
-        [only] => Client::open(only, options, deadline, &|_| true),
+        [only] => open(only, options, target, deadline, &|_| true),
         _ => {
-            let (race, answers) = Race::new(endpoints, options, deadline);
+            let (race, answers) = Race::new(endpoints, options, target, deadline);
             race.run(&answers)
         }
     }
 }
 
+/// Opens one endpoint and logs in to `target` there.
+fn open(
+    endpoint: &str,
+    options: &ConnectOptions,
+    target: &Target,
+    deadline: Deadline,
+    watch: Watch<'_>,
+) -> Result<(Conn, LoginInfo)> {
+    let path = target.path();
+    debug!("connecting to {endpoint}{path}");
+    let socket = transport::open(endpoint, &path, options, deadline, watch)?;
+    let mut conn = Conn::new(socket, endpoint, options.max_message_size);
+    let login = login::login(&mut conn, options, target, deadline)?;
+    debug!(
+        "logged in at {endpoint}{path} as {} (Juju {})",
+        options.user, login.server_version
+    );
+    Ok((conn, login))
+}
+
 /// Whether an attempt's error ends the whole race: the controller itself refused (a wrong
 /// password, a redirect, a discharge to get): every node would answer the same.
 fn is_final(e: &Error) -> bool {
-    matches!(e, Error::Api(_) | Error::DischargeRequired { .. })
+    matches!(
+        e,
+        Error::Api(_) | Error::DischargeRequired { .. } | Error::SessionTokenRefused { .. }
+    )
 }
 
 /// The TCP streams of running attempts, so the winner can close the losers' at once.
@@ -118,13 +239,14 @@ struct Streams {
     open: Vec<(usize, TcpStream)>,
 }
 
-type Outcome = (usize, Result<Client>);
+type Outcome = (usize, Result<(Conn, LoginInfo)>);
 
 /// Several endpoints tried side by side.
 struct Race {
     endpoints: Vec<String>,
     options: Arc<ConnectOptions>,
-    deadline: Instant,
+    target: Target,
+    deadline: Deadline,
     streams: Arc<Mutex<Streams>>,
     results: Sender<Outcome>,
     failures: BTreeMap<usize, Error>,
@@ -137,12 +259,14 @@ impl Race {
     fn new(
         endpoints: Vec<String>,
         options: &ConnectOptions,
-        deadline: Instant,
+        target: &Target,
+        deadline: Deadline,
     ) -> (Race, Receiver<Outcome>) {
         let (results, answers) = mpsc::channel();
         let race = Race {
             endpoints,
             options: Arc::new(options.clone()),
+            target: target.clone(),
             deadline,
             streams: Arc::default(),
             results,
@@ -153,11 +277,11 @@ impl Race {
         (race, answers)
     }
 
-    fn run(mut self, answers: &Receiver<Outcome>) -> Result<Client> {
+    fn run(mut self, answers: &Receiver<Outcome>) -> Result<(Conn, LoginInfo)> {
         let mut next_start = Instant::now();
         let outcome = loop {
             let now = Instant::now();
-            let more = self.started < self.endpoints.len() && now < self.deadline;
+            let more = self.started < self.endpoints.len() && !self.deadline.passed();
             if more && now >= next_start {
                 self.start();
                 next_start = now + DIAL_STAGGER;
@@ -166,13 +290,15 @@ impl Race {
             if self.running == 0 && !more {
                 break None;
             }
-            let wake = if more {
-                next_start
+            let wait = if more {
+                next_start.saturating_duration_since(now)
             } else {
-                self.deadline + LATE_GRACE
+                self.deadline
+                    .left()
+                    .map_or(Duration::MAX, |left| left + LATE_GRACE)
             };
-            match answers.recv_timeout(wake.saturating_duration_since(now)) {
-                Ok((i, Ok(client))) => break Some((i, Ok(client))),
+            match answers.recv_timeout(wait) {
+                Ok((i, Ok(session))) => break Some((i, Ok(session))),
                 Ok((i, Err(e))) if is_final(&e) => break Some((i, Err(e))),
                 Ok((i, Err(e))) => {
                     debug!("endpoint {} failed: {e}", self.name(i));
@@ -181,16 +307,16 @@ impl Race {
                     next_start = now;
                 }
                 Err(RecvTimeoutError::Timeout) if more => {}
-                // Attempts still running past the grace (a slow DNS lookup, say) are given up.
+                // Attempts still running past the grace (a slow handshake, say) are given up.
                 Err(_) => break None,
             }
         };
         let winner = outcome.as_ref().map(|(i, _)| *i);
         self.close_losers(winner);
         match outcome {
-            Some((i, Ok(client))) => {
+            Some((i, Ok(session))) => {
                 debug!("connected through {}", self.name(i));
-                Ok(client)
+                Ok(session)
             }
             Some((_, Err(e))) => Err(e),
             None => Err(self.all_failed()),
@@ -219,13 +345,13 @@ impl Race {
             Arc::clone(&self.streams),
             self.results.clone(),
         );
-        let deadline = self.deadline;
+        let (target, deadline) = (self.target.clone(), self.deadline);
         let spawned = thread::Builder::new()
             .name("juju-secrets-dial".into())
             .spawn(move || {
                 let watch = |tcp: &TcpStream| register(&streams, i, tcp);
-                let result = Client::open(&endpoint, &options, deadline, &watch);
-                // Once the race is over nobody listens: a late client is dropped (closed) here.
+                let result = open(&endpoint, &options, &target, deadline, &watch);
+                // Once the race is over nobody listens: a late connection is dropped (closed).
                 let _ = results.send((i, result));
             });
         match spawned {
@@ -251,16 +377,16 @@ impl Race {
     /// Every endpoint with its error, in the order given; those that never answered (or were
     /// never started) timed out.
     fn all_failed(mut self) -> Error {
-        let timeout = self.options.connect_timeout;
+        let deadline = self.deadline;
         let attempts = self
             .endpoints
             .iter()
             .enumerate()
             .map(|(i, endpoint)| {
-                let error = self.failures.remove(&i).unwrap_or_else(|| Error::Timeout {
-                    context: format!("connecting to {endpoint}"),
-                    after: timeout,
-                });
+                let error = self
+                    .failures
+                    .remove(&i)
+                    .unwrap_or_else(|| deadline.expired(format!("connecting to {endpoint}")));
                 (endpoint.clone(), error)
             })
             .collect();
@@ -280,69 +406,19 @@ fn register(streams: &Mutex<Streams>, i: usize, tcp: &TcpStream) -> bool {
     true
 }
 
-/// `params.UserModelList`, the answer of `ModelManager.ListModels`.
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "kebab-case", default)]
-struct UserModelList {
-    user_models: Vec<UserModel>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct UserModel {
-    model: WireModel,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "kebab-case", default)]
-struct WireModel {
-    name: String,
-    uuid: String,
-    owner_tag: String,
-}
-
-/// The UUID of the model named in `options`, from the controller's list of the user's models.
-fn find_model(options: &ConnectOptions) -> Result<String> {
-    let name = options.model_name.as_deref().unwrap_or("");
-    if name.is_empty() {
-        return Err(Error::Config("a model UUID or name is required".into()));
-    }
-    let wanted = crate::store::qualify(name, &options.user);
-    let mut on_controller = options.clone();
-    on_controller.model_uuid.clear();
-    debug!("looking up model {wanted:?} on the controller");
-    let mut client = follow(on_controller)?;
-    let version = client.require_facade("ModelManager")?;
-    let user = serde_json::json!({"tag": format!("user-{}", options.user)});
-    let list: UserModelList = client.call("ModelManager", version, "ListModels", &user)?;
-    let _ = client.close();
-    let mut known = Vec::new();
-    for user_model in list.user_models {
-        let WireModel {
-            name,
-            uuid,
-            owner_tag,
-        } = user_model.model;
-        let owner = owner_tag.strip_prefix("user-").unwrap_or(&owner_tag);
-        let qualified = crate::store::qualify(&format!("{owner}/{name}"), &options.user);
-        if qualified == wanted && !uuid.is_empty() {
-            debug!("model {wanted:?} is {uuid}");
-            return Ok(uuid);
-        }
-        known.push(qualified);
-    }
-    known.sort();
-    let controller = match &options.controller_name {
-        Some(name) => format!("controller {name:?}"),
-        None => format!("the controller at {}", options.endpoints.join(", ")),
+/// The UUID of the model named in `options`: a controller login, `ModelManager.ListModels`
+/// and the close of that connection, all before `deadline`.
+fn find_model(options: &ConnectOptions, deadline: Deadline) -> Result<String> {
+    let Some(name) = options.model_name.as_deref() else {
+        return Err(Error::config("a model UUID or name is required"));
     };
-    let known = if known.is_empty() {
-        "none".to_owned()
-    } else {
-        known.join(", ")
-    };
-    Err(Error::Config(format!(
-        "unknown model {wanted:?} on {controller} (models user {:?} can see: {known})",
-        options.user
-    )))
+    debug!("looking up model {name:?} on the controller");
+    let (mut conn, login) = dial(options, &Target::Controller, deadline)?;
+    let found = models::find(&mut conn, &login, options, name, deadline);
+    // The answer is in: a failure to close cleanly changes nothing.
+    let _ = conn.close(deadline);
+    found
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,4 +1,5 @@
-//! The one error type of this crate, and the API error a controller returns.
+//! The one error type of this crate, and the API error a controller returns. Depends only on
+//! the data the errors carry (`redirect`).
 
 use std::fmt;
 use std::time::Duration;
@@ -11,8 +12,8 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// Everything that can go wrong, by layer: configuration and input, transport (I/O, TLS,
 /// websocket), the Juju envelope (protocol, timeout, closed connection) and the API itself.
 ///
-/// Messages are lowercase, say what failed and what to do next, and never contain a password or a
-/// secret value.
+/// Messages are lowercase, say what failed and what to do next, and never contain a password, a
+/// token or a secret value. Match on [`Error::kind`] for what the controller said.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -26,10 +27,10 @@ pub enum Error {
     #[error("invalid input: {0}")]
     InvalidInput(String),
 
-    /// A socket operation failed.
+    /// A socket or file operation failed.
     #[error("i/o error while {context}: {source}")]
     Io {
-        /// What the client was doing.
+        /// What the client was doing, such as `connecting to 10.0.0.2:17070`.
         context: String,
         /// The operating system's error.
         #[source]
@@ -42,11 +43,11 @@ pub enum Error {
     Tls {
         /// The endpoint (`host:port`).
         endpoint: String,
-        /// The TLS library's explanation.
+        /// The TLS library's explanation, and what to check.
         message: String,
     },
 
-    /// The websocket layer failed (handshake refused, bad frame, message too large, ...).
+    /// The websocket layer failed (handshake refused, bad frame, ...).
     #[error("websocket error: {0}")]
     WebSocket(#[source] Box<tungstenite::Error>),
 
@@ -77,7 +78,7 @@ pub enum Error {
     /// No answer came within the configured time.
     #[error("timed out after {after:?} while {context}; raise the timeout in ConnectOptions or check that the controller is reachable")]
     Timeout {
-        /// What the client was waiting for.
+        /// What the client was doing, such as `waiting for the TLS handshake with 10.0.0.2:17070`.
         context: String,
         /// The timeout that expired.
         after: Duration,
@@ -91,6 +92,11 @@ pub enum Error {
     /// No API endpoint could be reached. Each attempt is listed with its own error.
     #[error("could not connect to any API endpoint: {}", ListAttempts(.0))]
     AllEndpointsFailed(Vec<(String, Error)>),
+
+    /// The model named in the settings is not one the controller lists for the user. The
+    /// controller was asked (`ModelManager.ListModels`).
+    #[error("{0}")]
+    UnknownModel(Box<UnknownModel>),
 
     /// A secret has no value under the key asked for. The message lists the keys it has.
     #[error("secret {secret} has no key {key:?}; its keys are: {}", .keys.join(", "))]
@@ -145,6 +151,17 @@ pub enum Error {
         /// The command that refreshes the macaroons, such as `juju login -c prod`.
         command: String,
     },
+
+    /// The controller refused the session token `juju login` stored for it (an OIDC login, as
+    /// JAAS uses): it expired or was revoked. This crate does not run the device login that
+    /// gets a new one; `juju login` does, and stores it for the next connection.
+    #[error("the controller refused the session token ({reason}); run `{command}` to log in again (this crate does not run the device login), then connect again")]
+    SessionTokenRefused {
+        /// The controller's reason.
+        reason: String,
+        /// The command that logs in again, such as `juju login -c jaas`.
+        command: String,
+    },
 }
 
 impl Error {
@@ -156,16 +173,31 @@ impl Error {
         }
     }
 
-    /// The well-known kind of the API error behind this error, if any. A redirect is
-    /// [`ErrorCode::RedirectionRequired`] and a needed discharge
-    /// [`ErrorCode::DischargeRequired`], as the controller coded them.
-    pub fn code(&self) -> Option<ErrorCode> {
+    /// What kind of answer the controller gave, when this error is one: the kind of an
+    /// [`Error::Api`]'s code, [`ErrorKind::RedirectionRequired`] for a redirect,
+    /// [`ErrorKind::DischargeRequired`] for a needed discharge,
+    /// [`ErrorKind::SessionTokenInvalid`] for a refused session token and
+    /// [`ErrorKind::ModelNotFound`] for an unknown model. `None` for every other error, and for
+    /// an API error without a code.
+    ///
+    /// ```
+    /// # let controller = juju_secrets::testing::TestController::start()?;
+    /// # let mut client = juju_secrets::Client::connect(&controller.connect_options())?;
+    /// use juju_secrets::ErrorKind;
+    /// let err = client.secrets().remove("no-such-secret").unwrap_err();
+    /// assert_eq!(err.kind(), Some(ErrorKind::NotFound));
+    /// # Ok::<(), juju_secrets::Error>(())
+    /// ```
+    pub fn kind(&self) -> Option<ErrorKind> {
         match self {
             Error::Redirected(_) | Error::RedirectedAgain { .. } => {
-                Some(ErrorCode::RedirectionRequired)
+                Some(ErrorKind::RedirectionRequired)
             }
-            Error::DischargeRequired { .. } => Some(ErrorCode::DischargeRequired),
-            _ => self.api().map(ApiError::kind),
+            Error::DischargeRequired { .. } => Some(ErrorKind::DischargeRequired),
+            Error::SessionTokenRefused { .. } => Some(ErrorKind::SessionTokenInvalid),
+            Error::UnknownModel(_) => Some(ErrorKind::ModelNotFound),
+            Error::Api(e) => e.kind(),
+            _ => None,
         }
     }
 
@@ -183,11 +215,51 @@ impl Error {
     pub(crate) fn invalid(message: impl Into<String>) -> Error {
         Error::InvalidInput(message.into())
     }
+
+    pub(crate) fn config(message: impl Into<String>) -> Error {
+        Error::Config(message.into())
+    }
 }
 
 impl From<tungstenite::Error> for Error {
     fn from(e: tungstenite::Error) -> Self {
         Error::WebSocket(Box::new(e))
+    }
+}
+
+/// A model name the controller does not list for the user, carried by
+/// [`Error::UnknownModel`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UnknownModel {
+    /// The model asked for, qualified (`owner/name`).
+    pub model: String,
+    /// The controller asked, for messages: its name, else its endpoints.
+    pub controller: String,
+    /// The user whose models were listed.
+    pub user: String,
+    /// The models the controller lists for the user, qualified and sorted.
+    pub known: Vec<String>,
+    /// Why the model may be listed under another name, when that is likely.
+    pub note: Option<String>,
+}
+
+impl fmt::Display for UnknownModel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let known = if self.known.is_empty() {
+            "none".to_owned()
+        } else {
+            self.known.join(", ")
+        };
+        write!(
+            f,
+            "unknown model {:?} on {} (models user {:?} can see: {known})",
+            self.model, self.controller, self.user
+        )?;
+        match &self.note {
+            Some(note) => write!(f, "; {note}"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -231,23 +303,33 @@ impl fmt::Display for ListAttempts<'_> {
 /// An error reported by the controller: for a whole call (in the response envelope) or for one
 /// item of a bulk call (in its result).
 ///
-/// `message` and `code` are exactly what the controller sent; match on [`ApiError::kind`] instead of
-/// comparing strings.
+/// `message` and `code` are exactly what the controller sent; match on [`ApiError::kind`]
+/// rather than on strings, since Juju releases word and code the same error differently.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{}", self.describe())]
 pub struct ApiError {
     /// The controller's message.
     pub message: String,
-    /// The controller's error code, such as `not found`; `None` when it sent none.
+    /// The controller's error code as sent, such as `not found`; `None` when it sent none.
     pub code: Option<String>,
-    /// Extra structured data some errors carry (`error-info`), such as redirect targets.
-    pub info: Option<serde_json::Value>,
+    /// The JSON text of the extra data some errors carry (`error-info`), such as a redirect's
+    /// target. Kept as text: decoding it is the caller's choice, and its cost.
+    pub info: Option<String>,
 }
 
 impl ApiError {
-    /// The well-known kind of this error, from its code.
-    pub fn kind(&self) -> ErrorCode {
-        ErrorCode::from_code(self.code.as_deref())
+    /// The kind of this error, from its code; `None` when the controller sent no code.
+    ///
+    /// ```
+    /// use juju_secrets::{ApiError, ErrorKind};
+    /// let e = ApiError { message: "secret \"x\" not found".into(), code: Some("not found".into()), info: None };
+    /// assert_eq!(e.kind(), Some(ErrorKind::NotFound));
+    /// ```
+    pub fn kind(&self) -> Option<ErrorKind> {
+        self.code
+            .as_deref()
+            .filter(|c| !c.is_empty())
+            .map(ErrorKind::from_code)
     }
 
     fn describe(&self) -> String {
@@ -258,17 +340,12 @@ impl ApiError {
     }
 }
 
-/// The error codes a caller usually wants to tell apart, from Juju's `rpc/params/apierror.go`.
-///
-/// ```
-/// use juju_secrets::{ApiError, ErrorCode};
-/// let e = ApiError { message: "secret \"x\" not found".into(), code: Some("not found".into()), info: None };
-/// assert_eq!(e.kind(), ErrorCode::NotFound);
-/// ```
+/// The kinds of controller errors a caller usually wants to tell apart, from the codes of Juju's
+/// `rpc/params/apierror.go` (3.x) and `apiserver/errors` (4.x).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ErrorCode {
-    /// `not found` (and Juju 4's `secret not found`, `secret revision not found`).
+pub enum ErrorKind {
+    /// `not found`, and Juju 4's `secret not found` and `secret revision not found`.
     NotFound,
     /// `already exists`.
     AlreadyExists,
@@ -290,31 +367,31 @@ pub enum ErrorCode {
     Forbidden,
     /// `try again`, `upgrade in progress` or `model migration in progress`: retry later.
     TryAgain,
+    /// `session token invalid`: JAAS refused an expired or revoked session token.
+    SessionTokenInvalid,
     /// Any other code.
     Other,
-    /// No code was sent (many validation errors have none).
-    None,
 }
 
-impl ErrorCode {
+impl ErrorKind {
     /// Classifies a Juju error code string.
-    pub fn from_code(code: Option<&str>) -> ErrorCode {
-        match code.unwrap_or("") {
-            "" => ErrorCode::None,
-            "not found" | "secret not found" | "secret revision not found" => ErrorCode::NotFound,
-            "already exists" => ErrorCode::AlreadyExists,
-            "not valid" => ErrorCode::NotValid,
-            "unauthorized access" => ErrorCode::Unauthorized,
-            "not supported" => ErrorCode::NotSupported,
-            "not implemented" => ErrorCode::NotImplemented,
-            "redirection required" => ErrorCode::RedirectionRequired,
-            "macaroon discharge required" => ErrorCode::DischargeRequired,
-            "model not found" => ErrorCode::ModelNotFound,
-            "forbidden" => ErrorCode::Forbidden,
+    pub fn from_code(code: &str) -> ErrorKind {
+        match code {
+            "not found" | "secret not found" | "secret revision not found" => ErrorKind::NotFound,
+            "already exists" => ErrorKind::AlreadyExists,
+            "not valid" => ErrorKind::NotValid,
+            "unauthorized access" => ErrorKind::Unauthorized,
+            "not supported" => ErrorKind::NotSupported,
+            "not implemented" => ErrorKind::NotImplemented,
+            "redirection required" => ErrorKind::RedirectionRequired,
+            "macaroon discharge required" => ErrorKind::DischargeRequired,
+            "model not found" => ErrorKind::ModelNotFound,
+            "forbidden" => ErrorKind::Forbidden,
             "try again" | "upgrade in progress" | "model migration in progress" => {
-                ErrorCode::TryAgain
+                ErrorKind::TryAgain
             }
-            _ => ErrorCode::Other,
+            "session token invalid" => ErrorKind::SessionTokenInvalid,
+            _ => ErrorKind::Other,
         }
     }
 }
@@ -346,14 +423,21 @@ mod tests {
             e.to_string(),
             "permission denied (code: unauthorized access)"
         );
-        assert_eq!(e.kind(), ErrorCode::Unauthorized);
+        assert_eq!(e.kind(), Some(ErrorKind::Unauthorized));
         let plain = ApiError {
             message: "empty URI".into(),
             code: None,
             info: None,
         };
         assert_eq!(plain.to_string(), "empty URI");
-        assert_eq!(plain.kind(), ErrorCode::None);
+        assert_eq!(plain.kind(), None);
+        assert_eq!(Error::Api(plain).kind(), None);
+        let odd = ApiError {
+            message: "m".into(),
+            code: Some("something new".into()),
+            info: None,
+        };
+        assert_eq!(odd.kind(), Some(ErrorKind::Other));
     }
 
     #[test]
@@ -367,6 +451,22 @@ mod tests {
         assert!(
             text.contains("10.0.0.2:17070: connection closed: b"),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn unknown_model_lists_what_there_is() {
+        let e = Error::UnknownModel(Box::new(UnknownModel {
+            model: "admin/nope".into(),
+            controller: "controller \"prod\"".into(),
+            user: "admin".into(),
+            known: vec![],
+            note: None,
+        }));
+        assert_eq!(e.kind(), Some(ErrorKind::ModelNotFound));
+        assert_eq!(
+            e.to_string(),
+            "unknown model \"admin/nope\" on controller \"prod\" (models user \"admin\" can see: none)"
         );
     }
 }

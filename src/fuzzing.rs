@@ -11,6 +11,16 @@ use crate::rpc::Response;
 use crate::secrets::wire::{ListSecretResult, Results};
 use crate::{ClientStore, Error, SecretInfo};
 
+/// A cookie jar of the juju client store (`cookies/<controller>.json`), decoded for a few
+/// hosts as [`ClientStore`] decodes it.
+pub fn cookie_jar(data: &[u8]) {
+    let hosts = ["c0ffee".to_owned(), "10.0.0.2".to_owned()];
+    if let Ok(macaroons) = crate::cookies::decode_jar(data, &hosts, 1_750_000_000) {
+        let _ = format!("{macaroons:?}");
+        let _ = macaroons.as_raw().map(|raw| raw.get().len());
+    }
+}
+
 /// One response frame, as `Client` reads it: the envelope, then its result as an untyped value,
 /// as the `ListSecrets` results and as a login result. Non-UTF-8 input is skipped: the websocket
 /// layer refuses such text frames before they reach the client.
@@ -22,7 +32,7 @@ pub fn envelope(data: &[u8]) {
         return;
     };
     let _ = response.id;
-    let _ = describe(response.into_result::<serde_json::Value>("Fuzz.Value"));
+    let _ = describe(response.into_result::<serde::de::IgnoredAny>("Fuzz.Value"));
     if let Ok(response) = Response::parse(text) {
         if let Ok(results) = response.into_result::<Results<ListSecretResult>>("Fuzz.List") {
             list_results(results);

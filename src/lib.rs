@@ -10,22 +10,22 @@
 //! ```
 //! # let controller = juju_secrets::testing::TestController::start()?;
 //! # let options = controller.connect_options();
-//! use juju_secrets::{Client, SecretContent, SecretRef, SecretUpdate};
+//! use juju_secrets::{Client, NewSecret, SecretContent, SecretUpdate};
 //!
 //! // Connect as the juju CLI would: Client::connect_juju_env()? (here: a test controller).
 //! let mut client = Client::connect(&options)?;
 //! let mut secrets = client.secrets();
 //!
 //! let content = SecretContent::from_args(&["user=app", "password=s3cr3t"])?;
-//! let uri = secrets.add("db-creds", &content, Some("database credentials"))?;
-//! secrets.grant(&SecretRef::name("db-creds"), &["mysql"])?;
+//! let uri = secrets.add(&NewSecret::new("db-creds", content).description("database credentials"))?;
+//! secrets.grant("db-creds", &["mysql"])?;
 //!
-//! let password = secrets.get_value(&SecretRef::name("db-creds"), "password")?;
+//! let password = secrets.get_value("db-creds", "password")?;
 //! assert_eq!(password.as_str(), Some("s3cr3t"));
 //!
 //! let rotated = SecretContent::from_pairs([("user", "app"), ("password", "n3w")])?;
-//! secrets.update(&uri.clone().into(), &SecretUpdate::new().content(rotated))?;
-//! secrets.remove(&uri.into(), None)?;
+//! secrets.update(&uri, &SecretUpdate::new().content(rotated))?;
+//! secrets.remove(&uri)?;
 //! # Ok::<(), juju_secrets::Error>(())
 //! ```
 //!
@@ -76,7 +76,8 @@
 //! Every function returns [`Error`], one enum by layer. Anything the controller would refuse
 //! (bad keys, oversize values, a revision of 0, an update that changes nothing, a write to a
 //! controller older than Juju 3.3) is refused before any I/O. An error the controller sends keeps
-//! its message and code in [`ApiError`]; match on [`ErrorCode`] rather than on strings. Bulk
+//! its message and code in [`ApiError`]; match on [`Error::kind`] ([`ErrorKind`]) rather than
+//! on strings: "not found" is [`ErrorKind::NotFound`] whichever way a Juju release says it. Bulk
 //! operations return one result per item, so one failure never hides the others' success.
 //!
 //! **Nothing is lost.** A call that changes something (add, update, remove, grant, revoke) is
@@ -145,14 +146,20 @@
 
 mod client;
 mod connect;
+mod cookies;
+mod credentials;
+mod deadline;
 mod error;
+mod files;
 mod login;
-mod macaroons;
+mod models;
+mod names;
 mod oneliner;
 mod options;
 mod redirect;
 mod rpc;
 mod secrets;
+mod sensitive;
 mod store;
 mod transport;
 
@@ -165,15 +172,20 @@ pub mod fuzzing;
 
 pub use client::Client;
 pub use connect::DIAL_STAGGER;
-pub use error::{ApiError, Error, ErrorCode, Result};
-pub use login::{HostPort, LoginInfo, UserInfo};
+pub use credentials::{ClientSecret, Password, SessionToken};
+pub use error::{ApiError, Error, ErrorKind, Result, UnknownModel};
+pub use login::{LoginInfo, UserInfo};
+pub use names::HostPort;
 pub use oneliner::get_value;
 pub use options::{
-    ConnectOptions, ConnectOptionsBuilder, Password, DEFAULT_IDLE_PING_AFTER, JUJU_SERVER_NAME,
+    ConnectOptions, ConnectOptionsBuilder, DEFAULT_IDLE_PING_AFTER, JUJU_SERVER_NAME,
+    MAX_MESSAGE_SIZE_LIMIT,
 };
 pub use redirect::Redirect;
+pub use rpc::Call;
 pub use secrets::{
-    AccessGrant, NewSecret, RevisionInfo, SecretContent, SecretFilter, SecretInfo, SecretRef,
-    SecretUpdate, SecretUri, SecretValue, SecretsApi, ShowOptions,
+    AccessAction, AccessChange, AccessGrant, Ensured, IntoSecretRef, ListOptions, NewSecret,
+    Removal, RevisionInfo, SecretContent, SecretInfo, SecretRef, SecretUpdate, SecretUri,
+    SecretValue, SecretsApi, ShowOptions,
 };
 pub use store::ClientStore;

@@ -1,41 +1,84 @@
-//! `Admin.Login` v3: the request (a password or macaroons), the result (or a discharge the
-//! controller asks for), and facade version negotiation.
+//! Logging in on a fresh connection, with each kind of credentials: `Admin.Login` v3 (a password
+//! or macaroons) or the v4 methods JAAS serves (client credentials, session tokens). Also the
+//! one table of the facade versions this crate speaks, and what the controller said at login.
 
 use std::collections::BTreeMap;
-use std::time::Instant;
 
 use log::debug;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::value::RawValue;
 
-use crate::client::Client;
-use crate::error::{Error, Result};
+use crate::credentials::Credentials;
+use crate::deadline::Deadline;
+use crate::error::{Error, ErrorKind, Result};
+use crate::names::{unique_endpoints, HostPort, Tag};
 use crate::options::ConnectOptions;
+use crate::rpc::{Call, Conn};
+use crate::transport::CLIENT_VERSION;
 
-/// The facades and versions this client implements. `ModelManager` (controller connections)
-/// finds a model by name.
-pub(crate) const CLIENT_FACADES: &[(&str, &[u32])] = &[
-    ("Admin", &[3]),
-    ("ModelManager", &[9, 10]),
+/// The facades and versions this crate speaks: the one place they are listed. `Admin` v4 is
+/// JAAS's login; `ModelManager` finds a model by name (v9: Juju 3.x, v10: 3.6 and 4.x, v11: 4.x).
+pub(crate) const SPOKEN: &[(&str, &[u32])] = &[
+    ("Admin", &[3, 4]),
+    ("ModelManager", &[9, 10, 11]),
     ("Pinger", &[1]),
     ("Secrets", &[1, 2]),
 ];
 
-/// The Juju version this client presents itself as: the release whose API it speaks.
-pub(crate) const CLIENT_VERSION: &str = "3.6.0";
-
-#[derive(Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub(crate) struct LoginRequest<'a> {
-    pub auth_tag: String,
-    pub credentials: &'a str,
-    pub nonce: &'a str,
-    /// Macaroon slices, `[[root, discharge, ...], ...]`; empty for a password login.
-    pub macaroons: &'a [Value],
-    pub user_data: &'a str,
-    pub client_version: &'a str,
+/// The versions of `facade` this crate speaks (empty if none).
+pub(crate) fn spoken_versions(facade: &str) -> &'static [u32] {
+    SPOKEN
+        .iter()
+        .find(|(name, _)| *name == facade)
+        .map_or(&[], |(_, versions)| versions)
 }
 
+/// What a connection logs in to: the controller (`/api`), or one of its models.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Target {
+    Controller,
+    Model(String),
+}
+
+impl Target {
+    /// The websocket path.
+    pub(crate) fn path(&self) -> String {
+        match self {
+            Target::Controller => "/api".to_owned(),
+            Target::Model(uuid) => format!("/model/{uuid}/api"),
+        }
+    }
+}
+
+/// `params.LoginRequest` (Admin v3).
+#[derive(Serialize)]
+#[serde(rename_all = "kebab-case")]
+struct LoginRequest<'a> {
+    auth_tag: String,
+    credentials: &'a str,
+    nonce: &'a str,
+    /// Macaroon slices, `[[root, discharge, ...], ...]`; empty for a password login.
+    macaroons: &'a RawValue,
+    user_data: &'a str,
+    client_version: &'a str,
+}
+
+/// Admin v4 `LoginWithClientCredentials`'s argument.
+#[derive(Serialize)]
+#[serde(rename_all = "kebab-case")]
+struct ClientCredentialsRequest<'a> {
+    client_id: &'a str,
+    client_secret: &'a str,
+}
+
+/// Admin v4 `LoginWithSessionToken`'s argument.
+#[derive(Serialize)]
+#[serde(rename_all = "kebab-case")]
+struct SessionTokenRequest<'a> {
+    session_token: &'a str,
+}
+
+/// `params.LoginResult`; every field may be absent.
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "kebab-case", default)]
 pub(crate) struct WireLoginResult {
@@ -47,16 +90,16 @@ pub(crate) struct WireLoginResult {
     server_version: String,
     public_dns_name: String,
     /// A macaroon to discharge (legacy JSON) when the login needs one.
-    discharge_required: Option<Value>,
+    discharge_required: Option<Box<RawValue>>,
     /// The same, as a bakery v2 macaroon (newer controllers).
-    bakery_discharge_required: Option<Value>,
+    bakery_discharge_required: Option<Box<RawValue>>,
     discharge_required_error: String,
 }
 
 impl WireLoginResult {
     /// Whether the controller answered "discharge this macaroon first" instead of logging in.
     fn wants_discharge(&self) -> bool {
-        let present = |m: &Option<Value>| m.as_ref().is_some_and(|v| !v.is_null());
+        let present = |m: &Option<Box<RawValue>>| m.as_ref().is_some_and(|v| v.get() != "null");
         present(&self.discharge_required) || present(&self.bakery_discharge_required)
     }
 }
@@ -66,35 +109,6 @@ struct WireFacade {
     name: String,
     #[serde(default)]
     versions: Vec<u32>,
-}
-
-/// One address of a controller node, as `LoginResult.servers` lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
-#[non_exhaustive]
-pub struct HostPort {
-    /// The host: an IP address or a host name.
-    pub value: String,
-    /// `ipv4`, `ipv6` or `hostname`.
-    #[serde(rename = "type", default)]
-    pub kind: String,
-    /// `public`, `local-cloud`, `local-machine`, ...
-    #[serde(default)]
-    pub scope: String,
-    /// The API port.
-    #[serde(default)]
-    pub port: u16,
-}
-
-impl HostPort {
-    /// The address as `host:port`, IPv6 hosts in brackets.
-    pub fn endpoint(&self) -> String {
-        if self.value.contains(':') {
-            format!("[{}]:{}", self.value, self.port)
-        } else {
-            format!("{}:{}", self.value, self.port)
-        }
-    }
 }
 
 /// Who the controller says the logged-in user is.
@@ -118,7 +132,7 @@ pub struct UserInfo {
 pub struct LoginInfo {
     /// The controller's Juju version, such as `3.6.4`.
     pub server_version: String,
-    /// The model's tag, `model-<uuid>`.
+    /// The model's tag, `model-<uuid>`; empty for a controller login.
     pub model_tag: String,
     /// The controller's tag, `controller-<uuid>`.
     pub controller_tag: String,
@@ -146,31 +160,39 @@ impl LoginInfo {
     /// # Ok::<(), juju_secrets::Error>(())
     /// ```
     pub fn endpoints(&self) -> Vec<String> {
-        let mut endpoints: Vec<String> = Vec::new();
-        for endpoint in self.servers.iter().flatten().map(HostPort::endpoint) {
-            if !endpoints.contains(&endpoint) {
-                endpoints.push(endpoint);
-            }
-        }
-        endpoints
+        unique_endpoints(self.servers.iter().flatten().map(HostPort::endpoint))
     }
 
     /// The model's UUID, from its tag.
     pub fn model_uuid(&self) -> &str {
-        self.model_tag
-            .strip_prefix("model-")
-            .unwrap_or(&self.model_tag)
+        Tag::Model.id_or_text(&self.model_tag)
     }
 
-    /// The highest version of `facade` that both this client and the controller support.
+    /// The versions of `facade` the controller offers (empty if none).
+    pub fn offered(&self, facade: &str) -> &[u32] {
+        self.facades.get(facade).map_or(&[], Vec::as_slice)
+    }
+
+    /// The highest version of `facade` that both this crate and the controller speak.
     pub fn best_version(&self, facade: &str) -> Option<u32> {
-        let ours = client_versions(facade);
-        self.facades
-            .get(facade)?
+        let ours = spoken_versions(facade);
+        self.offered(facade)
             .iter()
             .filter(|v| ours.contains(v))
             .max()
             .copied()
+    }
+
+    /// Like [`LoginInfo::best_version`], but an error naming both sides' versions when there
+    /// is none.
+    pub(crate) fn require(&self, facade: &str) -> Result<u32> {
+        self.best_version(facade).ok_or_else(|| {
+            Error::Unsupported(format!(
+                "the controller offers {facade} versions {:?}, this client speaks {:?}",
+                self.offered(facade),
+                spoken_versions(facade)
+            ))
+        })
     }
 }
 
@@ -194,31 +216,58 @@ impl From<WireLoginResult> for LoginInfo {
     }
 }
 
-/// Logs `client` in as `options` say, before `deadline`: with the password if there is one,
-/// else with the macaroons (as python-libjuju does). A controller that wants a discharge gets
-/// [`Error::DischargeRequired`]; a redirect stays the API error it is, for the caller to follow.
+/// Logs in on `conn` to `target` with the credentials of `options`, before `deadline`.
+///
+/// A controller that wants a macaroon discharged gets [`Error::DischargeRequired`], a refused
+/// session token [`Error::SessionTokenRefused`]; a redirect stays the API error it is, for the
+/// caller to follow.
 pub(crate) fn login(
-    client: &mut Client,
+    conn: &mut Conn,
     options: &ConnectOptions,
-    deadline: Instant,
+    target: &Target,
+    deadline: Deadline,
 ) -> Result<LoginInfo> {
-    let (credentials, macaroons) = match (&options.password, &options.macaroons) {
-        (Some(password), _) => (password.expose(), &[][..]),
-        (None, Some(macaroons)) => ("", macaroons.0.as_slice()),
-        (None, None) => ("", &[][..]),
+    let Some(credentials) = options.credentials.as_deref() else {
+        return Err(Error::config(format!(
+            "no credentials for user {:?}",
+            options.user
+        )));
     };
-    let request = LoginRequest {
-        auth_tag: format!("user-{}", options.user),
-        credentials,
-        nonce: "",
-        macaroons,
-        user_data: "",
-        client_version: CLIENT_VERSION,
+    debug!(
+        "logging in at {} as {} with {}",
+        conn.endpoint(),
+        options.user,
+        credentials.describe()
+    );
+    let answer: Result<WireLoginResult> = match credentials {
+        Credentials::Password(password) => {
+            let request = v3_request(options, password.expose(), &empty_slices()?);
+            conn.call(Call::read("Admin", 3, "Login"), &request, deadline)
+        }
+        Credentials::Macaroons(macaroons) => {
+            let request = v3_request(options, "", macaroons.as_raw()?);
+            conn.call(Call::read("Admin", 3, "Login"), &request, deadline)
+        }
+        Credentials::Client { id, secret } => {
+            let request = ClientCredentialsRequest {
+                client_id: id,
+                client_secret: secret.expose(),
+            };
+            let call = Call::read("Admin", 4, "LoginWithClientCredentials");
+            conn.call(call, &request, deadline)
+        }
+        Credentials::SessionToken(token) => {
+            let request = SessionTokenRequest {
+                session_token: token.expose(),
+            };
+            conn.call(
+                Call::read("Admin", 4, "LoginWithSessionToken"),
+                &request,
+                deadline,
+            )
+        }
     };
-    let timeout = options.connect_timeout;
-    let result: WireLoginResult = client
-        .round_trip("Admin", 3, "Login", &request, deadline, timeout)
-        .map_err(|e| login_failed(e, options, client.endpoint()))?;
+    let result = answer.map_err(|e| login_failed(e, options, conn.endpoint()))?;
     if result.wants_discharge() {
         debug!(
             "the controller wants a macaroon discharge for {}",
@@ -230,36 +279,76 @@ pub(crate) fn login(
         ));
     }
     let info = LoginInfo::from(result);
-    let expected = format!("model-{}", options.model_uuid);
-    if !options.model_uuid.is_empty() && !info.model_tag.is_empty() && info.model_tag != expected {
-        return Err(Error::protocol(format!(
-            "logged in to {} but asked for {expected}",
-            info.model_tag
-        )));
+    if let Target::Model(uuid) = target {
+        let expected = Tag::Model.of(uuid);
+        if !info.model_tag.is_empty() && info.model_tag != expected {
+            return Err(Error::protocol(format!(
+                "logged in to {} but asked for {expected}",
+                info.model_tag
+            )));
+        }
     }
     Ok(info)
 }
 
-/// A failed login's error: a timeout says it was the login, and a discharge asked for as an
-/// error (code `macaroon discharge required`) is the same as one asked for in the result.
+/// `Admin.Login` v3. External users send no tag, only macaroons, as the Go client does (older
+/// 3.x servers take any user tag to password authentication); local users send theirs.
+fn v3_request<'a>(
+    options: &ConnectOptions,
+    password: &'a str,
+    macaroons: &'a RawValue,
+) -> LoginRequest<'a> {
+    let auth_tag = if is_local_user(&options.user) || !password.is_empty() {
+        Tag::User.of(&options.user)
+    } else {
+        String::new()
+    };
+    LoginRequest {
+        auth_tag,
+        credentials: password,
+        nonce: "",
+        macaroons,
+        user_data: "",
+        client_version: CLIENT_VERSION,
+    }
+}
+
+fn empty_slices() -> Result<&'static RawValue> {
+    serde_json::from_str("[]").map_err(|_| Error::protocol("cannot encode an empty list"))
+}
+
+/// Whether `user` is a local user of the controller (`admin`, `bob@local`), not an external one
+/// (`bob@external`, `alice@canonical.com`): Juju's `names.UserTag.IsLocal`.
+pub(crate) fn is_local_user(user: &str) -> bool {
+    match user.split_once('@') {
+        None => true,
+        Some((_, domain)) => domain == "local",
+    }
+}
+
+/// A failed login's error: a timeout says it was the login, a discharge asked for as an error
+/// (code `macaroon discharge required`) is the same as one asked for in the result, and a
+/// refused session token says to run `juju login`.
 fn login_failed(e: Error, options: &ConnectOptions, endpoint: &str) -> Error {
     match e {
-        Error::Timeout { .. } => Error::Timeout {
+        Error::Timeout { after, .. } => Error::Timeout {
             context: format!("logging in at {endpoint}"),
-            after: options.connect_timeout,
+            after,
         },
-        Error::Api(api) if api.kind() == crate::ErrorCode::DischargeRequired => {
+        Error::Api(api) if api.kind() == Some(ErrorKind::DischargeRequired) => {
             discharge_required(options, &api.message)
+        }
+        Error::Api(api) if api.kind() == Some(ErrorKind::SessionTokenInvalid) => {
+            Error::SessionTokenRefused {
+                reason: api.message,
+                command: options.login_command(),
+            }
         }
         other => other,
     }
 }
 
 fn discharge_required(options: &ConnectOptions, reason: &str) -> Error {
-    let command = match &options.controller_name {
-        Some(name) => format!("juju login -c {name}"),
-        None => "juju login".to_owned(),
-    };
     let reason = if reason.is_empty() {
         "no reason given"
     } else {
@@ -268,108 +357,9 @@ fn discharge_required(options: &ConnectOptions, reason: &str) -> Error {
     Error::DischargeRequired {
         user: options.user.clone(),
         reason: reason.to_owned(),
-        command,
+        command: options.login_command(),
     }
-}
-
-/// The versions of `facade` this client implements (empty if none).
-pub(crate) fn client_versions(facade: &str) -> &'static [u32] {
-    CLIENT_FACADES
-        .iter()
-        .find(|(name, _)| *name == facade)
-        .map_or(&[], |(_, versions)| versions)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn info(facades: &[(&str, &[u32])]) -> LoginInfo {
-        LoginInfo::from(WireLoginResult {
-            facades: Some(
-                facades
-                    .iter()
-                    .map(|(n, v)| WireFacade {
-                        name: (*n).into(),
-                        versions: v.to_vec(),
-                    })
-                    .collect(),
-            ),
-            ..Default::default()
-        })
-    }
-
-    #[test]
-    fn best_version_is_highest_common() {
-        let i = info(&[("Secrets", &[1, 2, 3]), ("Pinger", &[1]), ("Other", &[5])]);
-        assert_eq!(i.best_version("Secrets"), Some(2));
-        assert_eq!(i.best_version("Pinger"), Some(1));
-        assert_eq!(i.best_version("Other"), None);
-        assert_eq!(info(&[("Secrets", &[1])]).best_version("Secrets"), Some(1));
-        assert_eq!(info(&[]).best_version("Secrets"), None);
-    }
-
-    #[test]
-    fn login_result_parses_list_of_lists_servers() {
-        let w: WireLoginResult = serde_json::from_str(
-            r#"{"servers":[[{"value":"10.0.0.2","type":"ipv4","scope":"public","port":17070}],
-                [{"value":"::1","type":"ipv6","scope":"local-machine","port":17070}]],
-                "model-tag":"model-abc","server-version":"3.6.4","unknown-field":1}"#,
-        )
-        .unwrap();
-        assert!(!w.wants_discharge());
-        let i = LoginInfo::from(w);
-        assert_eq!(i.endpoints(), ["10.0.0.2:17070", "[::1]:17070"]);
-        assert_eq!(i.model_uuid(), "abc");
-        assert_eq!(i.servers[0][0].endpoint(), "10.0.0.2:17070");
-        assert_eq!(i.servers[1][0].endpoint(), "[::1]:17070");
-        assert_eq!(i.public_dns_name, None);
-    }
-
-    #[test]
-    fn discharge_required_results_are_recognised() {
-        for key in ["discharge-required", "bakery-discharge-required"] {
-            let text =
-                format!(r#"{{"{key}": {{"identifier": "x"}}, "discharge-required-error": "why"}}"#);
-            let w: WireLoginResult = serde_json::from_str(&text).unwrap();
-            assert!(w.wants_discharge(), "{key}");
-        }
-        let w: WireLoginResult = serde_json::from_str(r#"{"discharge-required": null}"#).unwrap();
-        assert!(!w.wants_discharge());
-    }
-
-    #[test]
-    fn discharge_error_says_to_run_juju_login() {
-        let options = ConnectOptions::builder()
-            .endpoint("10.0.0.1:17070")
-            .model_uuid("m")
-            .user("bob@external")
-            .macaroons(Vec::new())
-            .controller_name("prod")
-            .build()
-            .unwrap();
-        let e = discharge_required(&options, "verification failed");
-        assert_eq!(e.code(), Some(crate::ErrorCode::DischargeRequired));
-        let as_error = Error::Api(crate::ApiError {
-            message: "verification failed".into(),
-            code: Some("macaroon discharge required".into()),
-            info: Some(serde_json::json!({"macaroon": {"identifier": "x"}})),
-        });
-        let mapped = login_failed(as_error, &options, "10.0.0.1:17070");
-        assert_eq!(mapped.to_string(), e.to_string());
-        let timeout = Error::Timeout {
-            context: "waiting for the answer to Admin.Login".into(),
-            after: std::time::Duration::from_secs(1),
-        };
-        let mapped = login_failed(timeout, &options, "10.0.0.1:17070").to_string();
-        assert!(mapped.contains("logging in at 10.0.0.1:17070"), "{mapped}");
-        let text = e.to_string();
-        for part in [
-            "\"bob@external\"",
-            "verification failed",
-            "`juju login -c prod`",
-        ] {
-            assert!(text.contains(part), "{text:?} lacks {part:?}");
-        }
-    }
-}
+mod tests;

@@ -1,59 +1,30 @@
 //! Connection settings: where the controller is, which model, who logs in, and how long to wait.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
-use zeroize::Zeroizing;
-
+use crate::credentials::{ClientSecret, Credentials, Macaroons, Password, SessionToken};
 use crate::error::{Error, Result};
-use crate::macaroons::MacaroonSlices;
+use crate::names::is_host_port;
 
-/// The server name Juju controllers' certificates are issued for, whatever address they listen on.
+/// The server name Juju controllers' certificates are issued for, whatever address they listen
+/// on: the name verified against the controller's CA.
 pub const JUJU_SERVER_NAME: &str = "juju-apiserver";
-
-/// A password: zeroed when dropped, printed as `***` by `Debug`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Password(Zeroizing<String>);
-
-impl Password {
-    /// Wraps a password.
-    pub fn new(password: impl Into<String>) -> Password {
-        Password(Zeroizing::new(password.into()))
-    }
-
-    /// The password itself, for sending it in a login request.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Password {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
-
-impl From<&str> for Password {
-    fn from(s: &str) -> Self {
-        Password::new(s)
-    }
-}
-
-impl From<String> for Password {
-    fn from(s: String) -> Self {
-        Password::new(s)
-    }
-}
 
 /// How long a [`Client`](crate::Client) may sit idle before its next call checks the
 /// connection with a ping first: the Go client's ping period (`api.PingPeriod`).
 pub const DEFAULT_IDLE_PING_AFTER: Duration = Duration::from_secs(60);
 
+/// The largest [`ConnectOptionsBuilder::max_message_size`] accepted: 1 GiB.
+pub const MAX_MESSAGE_SIZE_LIMIT: usize = 1 << 30;
+
 /// How to reach a Juju model and log in to it.
 ///
 /// Build it explicitly with [`ConnectOptions::builder`], or the way the `juju` CLI does with
-/// [`ConnectOptions::from_juju_env`] (client store, `JUJU_CONTROLLER`, `JUJU_MODEL`).
-/// `Debug` never prints the password or the macaroons.
+/// [`ConnectOptions::from_juju_env`] (client store, `JUJU_CONTROLLER`, `JUJU_MODEL`,
+/// `JUJU_CLIENT_ID` and `JUJU_CLIENT_SECRET`). Cloning shares the credentials instead of
+/// copying them. `Debug` never prints a password, token, secret or macaroon.
 ///
 /// ```
 /// use juju_secrets::ConnectOptions;
@@ -62,28 +33,47 @@ pub const DEFAULT_IDLE_PING_AFTER: Duration = Duration::from_secs(60);
 ///     .model_uuid("8f5a1b2c-3d4e-4f60-8a1b-2c3d4e5f6a7b")
 ///     .user("admin")
 ///     .password("s3cr3t")
-///     .ca_cert("-----BEGIN CERTIFICATE-----\n...")
 ///     .build()?;
 /// assert!(!format!("{options:?}").contains("s3cr3t"));
 /// # Ok::<(), juju_secrets::Error>(())
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ConnectOptions {
     pub(crate) endpoints: Vec<String>,
-    pub(crate) model_uuid: String,
+    pub(crate) model_uuid: Option<String>,
+    pub(crate) model_name: Option<String>,
     pub(crate) user: String,
-    pub(crate) password: Option<Password>,
-    pub(crate) macaroons: Option<MacaroonSlices>,
+    pub(crate) credentials: Option<Arc<Credentials>>,
     pub(crate) ca_cert: Option<String>,
-    pub(crate) server_name: String,
+    pub(crate) public_hostname: Option<String>,
     pub(crate) connect_timeout: Duration,
     pub(crate) call_timeout: Duration,
     pub(crate) max_message_size: usize,
     pub(crate) insecure_plain_websocket: bool,
     pub(crate) controller_name: Option<String>,
-    pub(crate) model_name: Option<String>,
     pub(crate) follow_redirects: bool,
     pub(crate) idle_ping_after: Option<Duration>,
+}
+
+impl fmt::Debug for ConnectOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConnectOptions")
+            .field("endpoints", &self.endpoints)
+            .field("model_uuid", &self.model_uuid)
+            .field("model_name", &self.model_name)
+            .field("user", &self.user)
+            .field("credentials", &self.credentials)
+            .field("ca_cert", &self.ca_cert.as_ref().map(|_| "<PEM>"))
+            .field("public_hostname", &self.public_hostname)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("call_timeout", &self.call_timeout)
+            .field("max_message_size", &self.max_message_size)
+            .field("insecure_plain_websocket", &self.insecure_plain_websocket)
+            .field("controller_name", &self.controller_name)
+            .field("follow_redirects", &self.follow_redirects)
+            .field("idle_ping_after", &self.idle_ping_after)
+            .finish()
+    }
 }
 
 impl ConnectOptions {
@@ -92,27 +82,20 @@ impl ConnectOptions {
         ConnectOptionsBuilder::default()
     }
 
-    /// Settings resolved the way the `juju` CLI resolves them: the client store in `JUJU_DATA`
-    /// (else `$XDG_DATA_HOME/juju`, else `~/.local/share/juju`), the controller from
-    /// `JUJU_CONTROLLER` or `current-controller`, the model from `JUJU_MODEL` or the controller's
-    /// `current-model`.
-    ///
-    /// # Errors
-    /// [`Error::Config`] naming the missing or malformed file, or the unknown controller or model
-    /// together with the ones that exist.
-    pub fn from_juju_env() -> Result<ConnectOptions> {
-        crate::store::ClientStore::from_env()?.resolve_env(None)
-    }
-
     /// The API endpoints (`host:port`), tried in this order, a little apart.
     pub fn endpoints(&self) -> &[String] {
         &self.endpoints
     }
 
-    /// The UUID of the model to log in to; empty when the model is known by name only, to be
-    /// looked up on the controller when connecting.
-    pub fn model_uuid(&self) -> &str {
-        &self.model_uuid
+    /// The UUID of the model to log in to, when known. Without one, connecting looks the
+    /// [`model_name`](Self::model_name) up on the controller.
+    pub fn model_uuid(&self) -> Option<&str> {
+        self.model_uuid.as_deref()
+    }
+
+    /// The model's name (`owner/name`, or `name` for one of the user's own), when known.
+    pub fn model_name(&self) -> Option<&str> {
+        self.model_name.as_deref()
     }
 
     /// The user name, without the `user-` tag prefix.
@@ -125,9 +108,10 @@ impl ConnectOptions {
         self.controller_name.as_deref()
     }
 
-    /// The model's name (`owner/name`, or `name` for one of the user's own), when known.
-    pub fn model_name(&self) -> Option<&str> {
-        self.model_name.as_deref()
+    /// The controller's public DNS name, when it has one (see
+    /// [`ConnectOptionsBuilder::public_hostname`]).
+    pub fn public_hostname(&self) -> Option<&str> {
+        self.public_hostname.as_deref()
     }
 
     /// Whether a login answered with a redirect (the model migrated) is followed.
@@ -140,7 +124,8 @@ impl ConnectOptions {
         self.idle_ping_after
     }
 
-    /// The timeout for reaching an endpoint and logging in.
+    /// The timeout for connecting: every step of [`Client::connect`](crate::Client::connect)
+    /// together.
     pub fn connect_timeout(&self) -> Duration {
         self.connect_timeout
     }
@@ -149,12 +134,27 @@ impl ConnectOptions {
     pub fn call_timeout(&self) -> Duration {
         self.call_timeout
     }
+
+    /// The largest message accepted from the controller, in bytes.
+    pub fn max_message_size(&self) -> usize {
+        self.max_message_size
+    }
+
+    /// The command that logs this user in again, for messages: `juju login -c <controller>`.
+    pub(crate) fn login_command(&self) -> String {
+        match &self.controller_name {
+            Some(name) => format!("juju login -c {name}"),
+            None => "juju login".to_owned(),
+        }
+    }
 }
 
 /// Builder of explicit [`ConnectOptions`]. Every setter consumes and returns the builder.
 #[derive(Clone, Debug)]
 pub struct ConnectOptionsBuilder {
     options: ConnectOptions,
+    /// A setting that could not be taken, reported by `build`.
+    problem: Option<String>,
 }
 
 impl Default for ConnectOptionsBuilder {
@@ -162,21 +162,21 @@ impl Default for ConnectOptionsBuilder {
         ConnectOptionsBuilder {
             options: ConnectOptions {
                 endpoints: Vec::new(),
-                model_uuid: String::new(),
+                model_uuid: None,
+                model_name: None,
                 user: "admin".to_owned(),
-                password: None,
-                macaroons: None,
+                credentials: None,
                 ca_cert: None,
-                server_name: JUJU_SERVER_NAME.to_owned(),
+                public_hostname: None,
                 connect_timeout: Duration::from_secs(30),
                 call_timeout: Duration::from_secs(60),
                 max_message_size: 64 << 20,
                 insecure_plain_websocket: false,
                 controller_name: None,
-                model_name: None,
                 follow_redirects: true,
                 idle_ping_after: Some(DEFAULT_IDLE_PING_AFTER),
             },
+            problem: None,
         }
     }
 }
@@ -206,75 +206,135 @@ impl ConnectOptionsBuilder {
     /// The UUID of the model to log in to. Either this or [`model_name`](Self::model_name) is
     /// required; the UUID wins when both are given.
     pub fn model_uuid(mut self, uuid: impl Into<String>) -> Self {
-        self.options.model_uuid = uuid.into();
+        self.options.model_uuid = Some(uuid.into()).filter(|u: &String| !u.is_empty());
         self
     }
 
-    /// The user name, without the `user-` prefix. Defaults to `admin`.
+    /// The model's name: `owner/name`, or `name` for one of the user's own. Without a
+    /// [`model_uuid`](Self::model_uuid), connecting first logs in to the controller and looks
+    /// the name up in the models the user can see (`ModelManager.ListModels`); with one, the
+    /// name is only recorded, for messages and display.
+    pub fn model_name(mut self, name: impl Into<String>) -> Self {
+        self.options.model_name = Some(name.into()).filter(|n: &String| !n.is_empty());
+        self
+    }
+
+    /// The user name, without the `user-` prefix: a local user such as `admin`, or an external
+    /// one such as `bob@external`. Defaults to `admin`.
     pub fn user(mut self, user: impl Into<String>) -> Self {
         self.options.user = user.into();
         self
     }
 
-    /// The user's password (local users). A password or [`macaroons`](Self::macaroons) is
-    /// required; the password wins when both are given.
-    pub fn password(mut self, password: impl Into<Password>) -> Self {
-        self.options.password = Some(password.into());
-        self
+    /// The user set so far.
+    pub(crate) fn user_name(&self) -> &str {
+        &self.options.user
     }
 
-    /// Macaroons to log in with instead of a password (external users, such as
-    /// `bob@external`): each item one macaroon slice, a JSON array of a root macaroon and its
-    /// discharges as a `macaroon-*` cookie holds it (a single JSON object counts as a slice of
-    /// one). [`ClientStore`](crate::ClientStore) loads the ones `juju login` saved. An empty
-    /// list is allowed: the controller then says that a discharge is needed
-    /// ([`Error::DischargeRequired`]). Not printed by `Debug`. Defaults to none.
+    /// Logs in with this password (local users). Replaces any credentials set before; one kind
+    /// of credentials is required.
+    pub fn password(self, password: impl Into<Password>) -> Self {
+        self.credentials(Credentials::Password(password.into()))
+    }
+
+    /// Logs in with macaroons instead of a password (external users, such as `bob@external`):
+    /// each item one macaroon slice, a JSON array of a root macaroon and its discharges as a
+    /// `macaroon-*` cookie holds it (a single JSON object counts as a slice of one).
+    /// [`ClientStore`](crate::ClientStore) loads the ones `juju login` saved. An empty list is
+    /// allowed: the controller then says that a discharge is needed
+    /// ([`Error::DischargeRequired`]). Replaces any credentials set before.
     ///
     /// This crate does not talk to identity providers: when the macaroons are missing or
     /// expired, run `juju login` to refresh them.
     pub fn macaroons(mut self, slices: Vec<serde_json::Value>) -> Self {
-        self.options.macaroons = Some(MacaroonSlices::new(slices));
+        match Macaroons::from_values(slices) {
+            Ok(macaroons) => self.credentials(Credentials::Macaroons(macaroons)),
+            Err(e) => {
+                self.options.credentials = None;
+                self.problem = Some(e.to_string());
+                self
+            }
+        }
+    }
+
+    /// Logs in to JAAS with the client credentials of a service account
+    /// (`Admin.LoginWithClientCredentials`), as the juju CLI does with `JUJU_CLIENT_ID` and
+    /// `JUJU_CLIENT_SECRET`. Replaces any credentials set before.
+    pub fn client_credentials(
+        self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<ClientSecret>,
+    ) -> Self {
+        self.credentials(Credentials::Client {
+            id: client_id.into(),
+            secret: client_secret.into(),
+        })
+    }
+
+    /// Logs in with the session token `juju login` stored for a controller that logs users in
+    /// through OIDC, such as JAAS (`Admin.LoginWithSessionToken`). This crate does not run the
+    /// device login itself: when the token expires, run `juju login` again. Replaces any
+    /// credentials set before.
+    pub fn session_token(self, token: impl Into<SessionToken>) -> Self {
+        self.credentials(Credentials::SessionToken(token.into()))
+    }
+
+    /// The macaroons of a cookie jar (see [`ClientStore`](crate::ClientStore)).
+    pub(crate) fn loaded_macaroons(self, macaroons: Macaroons) -> Self {
+        self.credentials(Credentials::Macaroons(macaroons))
+    }
+
+    fn credentials(mut self, credentials: Credentials) -> Self {
+        self.options.credentials = Some(Arc::new(credentials));
+        self.problem = None;
         self
     }
 
-    /// The controller's CA certificate (PEM), the `ca-cert` of `controllers.yaml`. The controller's
-    /// certificate must be signed by it and valid for the server name. Defaults to none, in which
-    /// case the system's trusted roots are used (for controllers with a public DNS name).
+    /// The controller's CA certificate (PEM), the `ca-cert` of `controllers.yaml`: the
+    /// controller's certificate must be signed by it and valid for `juju-apiserver`, as Juju
+    /// issues them. Without one, the system's trusted roots are used and the certificate must be
+    /// valid for the [`public_hostname`](Self::public_hostname) (or the endpoint's host name).
+    /// Checked by [`build`](Self::build). Defaults to none.
     pub fn ca_cert(mut self, pem: impl Into<String>) -> Self {
-        self.options.ca_cert = Some(pem.into());
+        self.options.ca_cert = Some(pem.into()).filter(|p: &String| !p.trim().is_empty());
         self
     }
 
-    /// The name the controller's certificate must be valid for. Defaults to `juju-apiserver`, the
-    /// name every Juju controller certificate carries; set the public DNS name for a controller
-    /// behind a publicly signed certificate.
-    pub fn server_name(mut self, name: impl Into<String>) -> Self {
-        self.options.server_name = name.into();
+    /// The controller's public DNS name (`public-hostname` in `controllers.yaml`), for
+    /// controllers that also serve a publicly signed certificate. As the Go client does, the
+    /// certificate is first verified against the [`ca_cert`](Self::ca_cert) as
+    /// `juju-apiserver`; when that fails on the certificate, the handshake is tried again,
+    /// verified against the system's trusted roots as this name. Defaults to none.
+    pub fn public_hostname(mut self, host: impl Into<String>) -> Self {
+        self.options.public_hostname = Some(host.into()).filter(|h: &String| !h.is_empty());
         self
     }
 
-    /// How long connecting (TCP, TLS, websocket handshake and login, all endpoints together) may
-    /// take. Defaults to 30 seconds.
+    /// How long connecting may take, all of it together: name resolution, TCP, TLS, websocket
+    /// handshake and login on every endpoint tried, a model lookup by name and a followed
+    /// redirect. `Duration::MAX` means no limit. Defaults to 30 seconds.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.options.connect_timeout = timeout;
         self
     }
 
-    /// How long to wait for each call's answer. Defaults to 60 seconds.
+    /// How long to wait for each call's answer. `Duration::MAX` means no limit. Defaults to 60
+    /// seconds.
     pub fn call_timeout(mut self, timeout: Duration) -> Self {
         self.options.call_timeout = timeout;
         self
     }
 
-    /// The largest websocket message accepted from the controller, in bytes. Defaults to 64 MiB,
-    /// enough to reveal dozens of 1 MB secrets in one list.
+    /// The largest websocket message accepted from the controller, in bytes, at most
+    /// [`MAX_MESSAGE_SIZE_LIMIT`] (1 GiB). Defaults to 64 MiB, enough to reveal dozens of 1 MB
+    /// secrets in one list.
     pub fn max_message_size(mut self, bytes: usize) -> Self {
         self.options.max_message_size = bytes;
         self
     }
 
-    /// **Insecure**: speak plain `ws://` without TLS, so anyone on the network can read the password
-    /// and every secret. Only for a test controller on loopback. Defaults to off.
+    /// **Insecure**: speak plain `ws://` without TLS, so anyone on the network can read the
+    /// credentials and every secret. Only for a test controller on loopback. Defaults to off.
     pub fn insecure_plain_websocket(mut self, plain: bool) -> Self {
         self.options.insecure_plain_websocket = plain;
         self
@@ -282,16 +342,7 @@ impl ConnectOptionsBuilder {
 
     /// Records the controller's name, for messages and display. Optional.
     pub fn controller_name(mut self, name: impl Into<String>) -> Self {
-        self.options.controller_name = Some(name.into());
-        self
-    }
-
-    /// The model's name: `owner/name`, or `name` for one of the user's own. Without a
-    /// [`model_uuid`](Self::model_uuid), connecting first logs in to the controller and looks
-    /// the name up in the models the user can see (`ModelManager.ListModels`); with one, the
-    /// name is only recorded, for messages and display. Optional.
-    pub fn model_name(mut self, name: impl Into<String>) -> Self {
-        self.options.model_name = Some(name.into());
+        self.options.controller_name = Some(name.into()).filter(|n: &String| !n.is_empty());
         self
     }
 
@@ -312,128 +363,93 @@ impl ConnectOptionsBuilder {
     /// ping (`Pinger.Ping`, waiting at most 30 seconds or the call timeout, whichever is
     /// shorter). When the connection turns out to be dead (a proxy, a load balancer or a
     /// restarted controller dropped it), the client reconnects (new websocket, login, facade
-    /// versions) before sending the call. There is no background thread: nothing happens while
-    /// the client is idle. `None` never pings; a dead connection then fails the next call with
+    /// versions) before sending the call, so the call may take up to the call timeout plus
+    /// the connect timeout. There is no background thread: nothing happens while the client is
+    /// idle. `None` never pings; a dead connection then fails the next call with
     /// [`Error::ConnectionClosed`]. Defaults to 60 seconds, the Go client's ping period.
     pub fn idle_ping_after(mut self, idle: Option<Duration>) -> Self {
         self.options.idle_ping_after = idle;
         self
     }
 
-    /// The settings as they are, unchecked, for callers that set every field themselves.
-    #[cfg(feature = "testing")]
-    pub(crate) fn into_options(self) -> ConnectOptions {
-        self.options
-    }
-
     /// Checks the settings and returns them.
     ///
     /// # Errors
-    /// [`Error::Config`] when there is no endpoint, no model UUID or name, no user, neither a
-    /// password nor macaroons, or a timeout is zero.
+    /// [`Error::Config`] when there is no endpoint or one is not `host:port`, there is no model
+    /// UUID or name, no user, no credentials, a timeout is zero, the maximum message size is
+    /// zero or over [`MAX_MESSAGE_SIZE_LIMIT`], or the CA certificate is not valid PEM.
     pub fn build(self) -> Result<ConnectOptions> {
+        if let Some(problem) = self.problem {
+            return Err(Error::Config(problem));
+        }
         let o = self.options;
-        let missing = |what: &str| Err(Error::Config(format!("{what} is required")));
+        let missing = |what: &str| Err(Error::config(format!("{what} is required")));
         if o.endpoints.is_empty() {
             return missing("at least one API endpoint (host:port)");
         }
-        if let Some(bad) = o.endpoints.iter().find(|e| !looks_like_host_port(e)) {
-            return Err(Error::Config(format!(
+        if let Some(bad) = o.endpoints.iter().find(|e| !is_host_port(e)) {
+            return Err(Error::config(format!(
                 "API endpoint {bad:?} is not host:port"
             )));
         }
-        if o.model_uuid.is_empty() && o.model_name.as_deref().is_none_or(str::is_empty) {
+        if o.model_uuid.is_none() && o.model_name.is_none() {
             return missing("a model UUID or name");
         }
         if o.user.is_empty() {
             return missing("a user name");
         }
-        if o.password.is_none() && o.macaroons.is_none() {
-            return Err(Error::Config(format!(
-                "no password and no macaroons for user {:?}: give a password (local users) or \
-                 the macaroons `juju login` saved (external users; ClientStore loads them)",
+        if o.credentials.is_none() {
+            return Err(Error::config(format!(
+                "no credentials for user {:?}: give a password (local users), the macaroons \
+                 `juju login` saved (external users; ClientStore loads them), client \
+                 credentials or a session token (JAAS)",
                 o.user
             )));
         }
         if o.connect_timeout.is_zero() || o.call_timeout.is_zero() {
-            return Err(Error::Config("timeouts must be greater than zero".into()));
+            return Err(Error::config("timeouts must be greater than zero"));
+        }
+        if o.max_message_size == 0 || o.max_message_size > MAX_MESSAGE_SIZE_LIMIT {
+            return Err(Error::config(format!(
+                "the maximum message size must be from 1 to {MAX_MESSAGE_SIZE_LIMIT} bytes"
+            )));
+        }
+        if let Some(pem) = &o.ca_cert {
+            check_ca_pem(pem)?;
         }
         Ok(o)
     }
+
+    /// The settings as they are, for the test controller, whose settings are complete and
+    /// valid by construction.
+    #[cfg(feature = "testing")]
+    pub(crate) fn into_options(self) -> ConnectOptions {
+        self.options
+    }
 }
 
-fn looks_like_host_port(endpoint: &str) -> bool {
-    match endpoint.rsplit_once(':') {
-        Some((host, port)) => !host.is_empty() && port.parse::<u16>().is_ok(),
-        None => false,
-    }
+/// Parses a CA certificate now, so a bad one is reported before anything is sent.
+pub(crate) fn check_ca_pem(pem: &str) -> Result<()> {
+    native_tls::Certificate::from_pem(pem.as_bytes())
+        .map(drop)
+        .map_err(|e| {
+            Error::config(format!(
+                "the controller CA certificate is not valid PEM: {e}"
+            ))
+        })
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
+mod tests;
 
-    fn full() -> ConnectOptionsBuilder {
-        ConnectOptions::builder()
-            .endpoint("127.0.0.1:17070")
-            .model_uuid("u")
-            .password("hunter2-password")
-    }
-
-    #[test]
-    fn debug_hides_password() {
-        let options = full().build().unwrap();
-        let text = format!("{options:?}");
-        assert!(!text.contains("hunter2-password"), "{text}");
-        assert!(text.contains("***"), "{text}");
-        let macaroon = serde_json::json!([{"signature": "macaroon-signature-secret"}]);
-        let options = full().macaroons(vec![macaroon]).build().unwrap();
-        let text = format!("{options:?}");
-        assert!(!text.contains("macaroon-signature-secret"), "{text}");
-        assert!(text.contains("<1 macaroon slices>"), "{text}");
-    }
-
-    #[test]
-    fn defaults() {
-        let o = full().build().unwrap();
-        assert!(o.follow_redirects());
-        assert_eq!(o.idle_ping_after(), Some(DEFAULT_IDLE_PING_AFTER));
-        let o = full().follow_redirects(false).idle_ping_after(None);
-        let o = o.build().unwrap();
-        assert!(!o.follow_redirects());
-        assert_eq!(o.idle_ping_after(), None);
-    }
-
-    #[test]
-    fn a_model_name_or_macaroons_are_enough() {
-        let by_name = ConnectOptions::builder()
-            .endpoint("127.0.0.1:17070")
-            .model_name("admin/prod")
-            .macaroons(Vec::new())
-            .build()
-            .unwrap();
-        assert_eq!(by_name.model_uuid(), "");
-        assert_eq!(by_name.model_name(), Some("admin/prod"));
-    }
-
-    #[test]
-    fn build_names_what_is_missing() {
-        let err = ConnectOptions::builder().build().unwrap_err();
-        assert!(err.to_string().contains("endpoint"), "{err}");
-        let err = ConnectOptions::builder()
-            .endpoint("127.0.0.1:17070")
-            .build()
-            .unwrap_err();
-        assert!(err.to_string().contains("model UUID or name"), "{err}");
-        let err = full().endpoint("nope").build().unwrap_err();
-        assert!(err.to_string().contains("\"nope\""), "{err}");
-        let err = ConnectOptions::builder()
-            .endpoint("[::1]:17070")
-            .model_uuid("u")
-            .build()
-            .unwrap_err();
-        assert!(err.to_string().contains("macaroon"), "{err}");
-        let err = full().call_timeout(Duration::ZERO).build().unwrap_err();
-        assert!(err.to_string().contains("timeouts"), "{err}");
+/// What unit tests of several modules need.
+#[cfg(test)]
+pub(crate) mod tests_support {
+    /// A real CA certificate (PEM), made for the test.
+    pub(crate) fn ca_pem() -> String {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        params.self_signed(&key).unwrap().pem()
     }
 }

@@ -1,19 +1,21 @@
 //! The juju client store (`$JUJU_DATA`): controllers.yaml, accounts.yaml, models.yaml, resolved the
 //! way the `juju` CLI resolves a controller and model.
 
+mod yaml;
+
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::fmt;
-use std::io;
 use std::path::{Path, PathBuf};
 
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Deserializer};
-use zeroize::Zeroizing;
+use log::{debug, warn};
 
+use crate::cookies;
+use crate::credentials::ClientSecret;
 use crate::error::{Error, Result};
-use crate::macaroons;
-use crate::options::{ConnectOptions, ConnectOptionsBuilder, Password};
+use crate::names::{endpoint_host, is_uuid, qualify};
+use crate::options::{ConnectOptions, ConnectOptionsBuilder};
+use yaml::{Account, Controller, ControllerModels, ControllersFile, Model, ModelsFile};
 
 const CONTROLLERS: &str = "controllers.yaml";
 const ACCOUNTS: &str = "accounts.yaml";
@@ -22,60 +24,21 @@ const MODELS: &str = "models.yaml";
 const COOKIES: &str = "cookies";
 /// Early Juju 2 clients kept the current controller in this file instead of controllers.yaml.
 const CURRENT_CONTROLLER: &str = "current-controller";
+/// The identity JAAS gives the service account of client credentials (canonical/jimm).
+const SERVICE_ACCOUNT_DOMAIN: &str = "serviceaccount";
 
-#[derive(Default, Deserialize)]
-#[serde(default, rename_all = "kebab-case")]
-struct ControllersFile {
-    controllers: BTreeMap<String, Controller>,
-    current_controller: Option<String>,
-}
-
-#[derive(Default, Deserialize)]
-#[serde(default, rename_all = "kebab-case")]
-struct Controller {
-    uuid: Option<String>,
-    api_endpoints: Vec<String>,
-    ca_cert: Option<String>,
-    public_hostname: Option<String>,
-}
-
-#[derive(Default, Deserialize)]
-#[serde(default)]
-struct AccountsFile {
-    controllers: BTreeMap<String, Account>,
-}
-
-#[derive(Default, Deserialize)]
-#[serde(default)]
-struct Account {
-    user: String,
-    #[serde(deserialize_with = "password")]
-    password: Option<Password>,
-}
-
-#[derive(Default, Deserialize)]
-#[serde(default)]
-struct ModelsFile {
-    controllers: BTreeMap<String, ControllerModels>,
-}
-
-#[derive(Default, Deserialize)]
-#[serde(default, rename_all = "kebab-case")]
-struct ControllerModels {
-    models: BTreeMap<String, Model>,
-    current_model: Option<String>,
-}
-
-#[derive(Default, Deserialize)]
-#[serde(default)]
-struct Model {
-    uuid: String,
-}
-
-/// Moves the password straight into a zeroing [`Password`]; an empty one counts as none.
-fn password<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Password>, D::Error> {
-    let raw = Option::<String>::deserialize(d)?;
-    Ok(raw.filter(|p| !p.is_empty()).map(Password::new))
+impl ConnectOptions {
+    /// Settings resolved the way the `juju` CLI resolves them: the client store in `JUJU_DATA`
+    /// (else `$XDG_DATA_HOME/juju`, else `~/.local/share/juju`), the controller from
+    /// `JUJU_CONTROLLER` or `current-controller`, the model from `JUJU_MODEL` or the controller's
+    /// `current-model`. Short for `ClientStore::from_env()?.resolve_env(None)`.
+    ///
+    /// # Errors
+    /// [`Error::Config`] naming the missing or malformed file, or the unknown controller or model
+    /// together with the ones that exist.
+    pub fn from_juju_env() -> Result<ConnectOptions> {
+        ClientStore::from_env()?.resolve_env(None)
+    }
 }
 
 /// The `juju` CLI's client store: the controllers, accounts and models of one directory, read once
@@ -139,13 +102,14 @@ impl ClientStore {
         if !dir.is_dir() {
             return Err(no_store(""));
         }
-        let file: ControllersFile = load(&dir.join(CONTROLLERS), false)?
+        let file: ControllersFile = yaml::load(&dir.join(CONTROLLERS), false)?
             .ok_or_else(|| no_store(" (no controllers.yaml)"))?;
-        let accounts: AccountsFile = load(&dir.join(ACCOUNTS), true)?.unwrap_or_default();
-        let models: ModelsFile = load(&dir.join(MODELS), false)?.unwrap_or_default();
+        let accounts: yaml::AccountsFile =
+            yaml::load(&dir.join(ACCOUNTS), true)?.unwrap_or_default();
+        let models: ModelsFile = yaml::load(&dir.join(MODELS), false)?.unwrap_or_default();
         let current_controller = match non_empty(file.current_controller) {
             Some(name) => Some(name),
-            None => current_controller_file(&dir)?,
+            None => yaml::current_controller_file(&dir.join(CURRENT_CONTROLLER))?,
         };
         Ok(ClientStore {
             dir,
@@ -213,48 +177,76 @@ impl ClientStore {
     /// controller is unknown (listing the known ones), a UUID prefix matches several models, the
     /// controller has no account, or its cookie jar cannot be read.
     pub fn resolve(&self, controller: Option<&str>, model: Option<&str>) -> Result<ConnectOptions> {
+        self.resolve_with(controller, model, None)
+    }
+
+    /// Resolves as the `juju` CLI does: the controller from `JUJU_CONTROLLER`, the model from
+    /// `model` (what `-m` gives the CLI) or else `JUJU_MODEL`; empty variables count as unset.
+    /// For a controller that logs users in through OIDC (JAAS), `JUJU_CLIENT_ID` and
+    /// `JUJU_CLIENT_SECRET`, when both are set, give the client credentials of a service
+    /// account, as the Go client takes them; otherwise the session token `juju login` stored
+    /// is used.
+    ///
+    /// # Errors
+    /// As [`ClientStore::resolve`]; also when a variable is not valid UTF-8.
+    pub fn resolve_env(&self, model: Option<&str>) -> Result<ConnectOptions> {
+        let var = |name: &str| env_value(name, std::env::var_os(name));
+        let controller = var("JUJU_CONTROLLER")?;
+        let model = match model {
+            Some(model) => Some(model.to_owned()),
+            None => var("JUJU_MODEL")?,
+        };
+        let client = match (var("JUJU_CLIENT_ID")?, var("JUJU_CLIENT_SECRET")?) {
+            (Some(id), Some(secret)) => Some((id, ClientSecret::new(secret))),
+            (Some(_), None) | (None, Some(_)) => {
+                warn!("only one of JUJU_CLIENT_ID and JUJU_CLIENT_SECRET is set: both must be set to log in with client credentials; ignoring it");
+                None
+            }
+            (None, None) => None,
+        };
+        self.resolve_with(controller.as_deref(), model.as_deref(), client)
+    }
+
+    fn resolve_with(
+        &self,
+        controller: Option<&str>,
+        model: Option<&str>,
+        client: Option<(String, ClientSecret)>,
+    ) -> Result<ConnectOptions> {
         let (prefix, model) = split_model_arg(model);
         let name = self.pick_controller(prefix.or(non_empty_str(controller)))?;
         let entry = self.controller(name)?;
-        let (model_name, uuid) = self.model(name, self.user(name)?, model)?;
+        if let Some(proxy) = &entry.proxy_config {
+            return Err(self.config(CONTROLLERS, port_forward_needed(name, proxy)));
+        }
         if entry.api_endpoints.is_empty() {
             return Err(self.config(
                 CONTROLLERS,
                 format!("controller {name:?} has no api-endpoints"),
             ));
         }
-        let mut builder = self
-            .credentials(name, entry)?
+        let builder = self.credentials(name, entry, client.filter(|_| entry.oidc_login))?;
+        let user = builder.user_name().to_owned();
+        let (model_name, uuid) = self.model(name, &user, model)?;
+        let mut builder = builder
             .endpoints(entry.api_endpoints.iter().cloned())
-            .model_uuid(uuid)
             .controller_name(name);
+        if let Some(uuid) = uuid {
+            builder = builder.model_uuid(uuid);
+        }
         if let Some(model_name) = model_name {
             builder = builder.model_name(model_name);
         }
-        if let Some(ca) = entry.ca_cert.as_deref().filter(|c| !c.trim().is_empty()) {
+        if let Some(ca) = &entry.ca_cert {
             builder = builder.ca_cert(ca);
         }
-        if let Some(host) = entry.public_hostname.as_deref().filter(|h| !h.is_empty()) {
-            builder = builder.server_name(host);
+        if let Some(host) = &entry.public_hostname {
+            builder = builder.public_hostname(host);
         }
         builder.build().map_err(|e| match e {
             Error::Config(m) => self.config(CONTROLLERS, format!("controller {name:?}: {m}")),
             other => other,
         })
-    }
-
-    /// Resolves as the `juju` CLI does: the controller from `JUJU_CONTROLLER`, the model from
-    /// `model` (what `-m` gives the CLI) or else `JUJU_MODEL`; empty variables count as unset.
-    ///
-    /// # Errors
-    /// As [`ClientStore::resolve`]; also when a variable is not valid UTF-8.
-    pub fn resolve_env(&self, model: Option<&str>) -> Result<ConnectOptions> {
-        let controller = env_value("JUJU_CONTROLLER", std::env::var_os("JUJU_CONTROLLER"))?;
-        let model = match model {
-            Some(model) => Some(model.to_owned()),
-            None => env_value("JUJU_MODEL", std::env::var_os("JUJU_MODEL"))?,
-        };
-        self.resolve(controller.as_deref(), model.as_deref())
     }
 
     fn pick_controller<'a>(&'a self, wanted: Option<&'a str>) -> Result<&'a str> {
@@ -298,38 +290,70 @@ impl ClientStore {
         })
     }
 
-    fn user(&self, controller: &str) -> Result<&str> {
-        Ok(&self.account(controller)?.user)
-    }
-
-    /// A builder with the account's user and its password, or else the macaroons of the
-    /// controller's cookie jar.
-    fn credentials(&self, name: &str, controller: &Controller) -> Result<ConnectOptionsBuilder> {
+    /// A builder with the user and credentials to log in to controller `name` with:
+    /// - on a controller that logs users in through OIDC (JAAS): the client credentials given
+    ///   (`JUJU_CLIENT_ID`, `JUJU_CLIENT_SECRET`), else the account's session token;
+    /// - otherwise the account's password, else the macaroons of the controller's cookie jar.
+    fn credentials(
+        &self,
+        name: &str,
+        controller: &Controller,
+        client: Option<(String, ClientSecret)>,
+    ) -> Result<ConnectOptionsBuilder> {
+        if let Some((id, secret)) = client {
+            debug!("logging in to {name:?} with the client credentials of {id:?}");
+            let user = format!("{id}@{SERVICE_ACCOUNT_DOMAIN}");
+            return Ok(ConnectOptions::builder()
+                .user(user)
+                .client_credentials(id, secret));
+        }
+        if controller.oidc_login {
+            let token = self.accounts.get(name).and_then(|a| {
+                let token = a.access_token.clone()?;
+                Some((a.user.as_str(), token))
+            });
+            let Some((user, token)) = token else {
+                return Err(self.config(
+                    ACCOUNTS,
+                    format!(
+                        "controller {name:?} logs users in through OIDC (JAAS) and there is no \
+                         session token for it: run `juju login -c {name}`, or set \
+                         JUJU_CLIENT_ID and JUJU_CLIENT_SECRET for a service account"
+                    ),
+                ));
+            };
+            let builder = ConnectOptions::builder().session_token(token);
+            return Ok(if user.is_empty() {
+                builder
+            } else {
+                builder.user(user)
+            });
+        }
         let account = self.account(name)?;
         let builder = ConnectOptions::builder().user(&account.user);
         if let Some(password) = &account.password {
             return Ok(builder.password(password.clone()));
         }
         let jar = self.dir.join(COOKIES).join(format!("{name}.json"));
-        let slices = macaroons::load_jar(&jar, &cookie_hosts(controller))?;
-        log::debug!(
+        let macaroons = cookies::load_jar(&jar, &cookie_hosts(controller))?;
+        debug!(
             "{} macaroon slices for {} from {}",
-            slices.len(),
+            macaroons.len(),
             account.user,
             jar.display()
         );
-        Ok(builder.macaroons(slices))
+        Ok(builder.loaded_macaroons(macaroons))
     }
 
     /// Finds a model by qualified name, then by UUID prefix, as `juju -m` does: its name and
-    /// UUID. A full UUID not listed is `(None, uuid)`; a name not listed is `(Some(name), "")`,
-    /// to be looked up on the controller.
+    /// UUID. A full UUID not listed is `(None, Some(uuid))`; a name not listed is
+    /// `(Some(name), None)`, to be looked up on the controller.
     fn model(
         &self,
         controller: &str,
         user: &str,
         wanted: Option<&str>,
-    ) -> Result<(Option<String>, String)> {
+    ) -> Result<(Option<String>, Option<String>)> {
         let entry = self.models.get(controller);
         let current = entry.and_then(|e| non_empty_str(e.current_model.as_deref()));
         let Some(wanted) = wanted.or(current) else {
@@ -355,15 +379,15 @@ impl ClientStore {
         };
         let message = match hits.as_slice() {
             [(name, m)] if !m.uuid.is_empty() => {
-                return Ok((Some((*name).clone()), m.uuid.clone()))
+                return Ok((Some((*name).clone()), Some(m.uuid.clone())))
             }
             [(name, _)] => format!(
                 "model {name:?} of controller {controller:?} has no uuid: run `juju models -c {controller}`"
             ),
-            [] if is_uuid(wanted) => return Ok((None, wanted.to_owned())),
+            [] if is_uuid(wanted) => return Ok((None, Some(wanted.to_owned()))),
             [] => {
                 log::debug!("model {qualified:?} is not in {MODELS}: to look up on {controller:?}");
-                return Ok((Some(qualified), String::new()));
+                return Ok((Some(qualified), None));
             }
             _ => format!("{wanted:?} matches several model UUIDs on controller {controller:?}; give more of it"),
         };
@@ -434,22 +458,26 @@ fn split_model_arg(model: Option<&str>) -> (Option<&str>, Option<&str>) {
     }
 }
 
-/// `owner/model` with a canonical owner (`bob@local` is `bob`); a bare name gets the account's user.
-pub(crate) fn qualify(model: &str, user: &str) -> String {
-    let canonical = |u: &str| u.strip_suffix("@local").unwrap_or(u).to_owned();
-    match model.split_once('/') {
-        Some((owner, name)) => format!("{}/{name}", canonical(owner)),
-        None => format!("{}/{model}", canonical(user)),
-    }
-}
-
-/// Whether `s` is a whole UUID (`8-4-4-4-12` hex digits).
-fn is_uuid(s: &str) -> bool {
-    s.len() == 36
-        && s.char_indices().all(|(i, c)| match i {
-            8 | 13 | 18 | 23 => c == '-',
-            _ => c.is_ascii_hexdigit(),
-        })
+/// What to do about a controller the `juju` CLI reaches through a Kubernetes port-forward,
+/// which this crate does not open.
+fn port_forward_needed(name: &str, proxy: &yaml::ProxyConfig) -> String {
+    let namespace = proxy
+        .setting("namespace")
+        .unwrap_or_else(|| "<namespace>".to_owned());
+    let service = proxy
+        .setting("service")
+        .unwrap_or_else(|| "<service>".to_owned());
+    let port = proxy
+        .setting("remote-port")
+        .unwrap_or_else(|| "17070".to_owned());
+    format!(
+        "controller {name:?} is a Kubernetes controller that the juju CLI reaches through a \
+         port-forward ({} proxy-config), which this crate cannot open; forward a local port \
+         yourself with `kubectl port-forward -n {namespace} service/{service} 17070:{port}` and \
+         connect with an explicit endpoint (ConnectOptions::builder().endpoint(\"127.0.0.1:17070\") \
+         with the controller's CA, credentials and model)",
+        if proxy.kind.is_empty() { "a" } else { proxy.kind.as_str() }
+    )
 }
 
 /// The hosts a controller's macaroon cookies may be filed under: the Go client uses its public
@@ -457,76 +485,14 @@ fn is_uuid(s: &str) -> bool {
 fn cookie_hosts(controller: &Controller) -> Vec<String> {
     let mut hosts: Vec<String> = controller.uuid.iter().cloned().collect();
     hosts.extend(controller.public_hostname.iter().cloned());
-    for endpoint in &controller.api_endpoints {
-        let host = endpoint
-            .rsplit_once(':')
-            .map_or(endpoint.as_str(), |(h, _)| h);
-        hosts.push(
-            host.trim_start_matches('[')
-                .trim_end_matches(']')
-                .to_owned(),
-        );
-    }
+    hosts.extend(
+        controller
+            .api_endpoints
+            .iter()
+            .map(|e| endpoint_host(e).to_owned()),
+    );
     hosts.retain(|h| !h.is_empty());
     hosts
-}
-
-fn current_controller_file(dir: &Path) -> Result<Option<String>> {
-    let text = read_optional(&dir.join(CURRENT_CONTROLLER))?;
-    Ok(non_empty(text.map(|t| t.trim().to_owned())))
-}
-
-fn load<T: DeserializeOwned + Default>(path: &Path, secret: bool) -> Result<Option<T>> {
-    parse_with_retry(path, secret, || read_optional(path))
-}
-
-/// Juju rewrites these files while we may be reading them, so a parse error gets one re-read.
-fn parse_with_retry<T, F>(path: &Path, secret: bool, mut read: F) -> Result<Option<T>>
-where
-    T: DeserializeOwned + Default,
-    F: FnMut() -> Result<Option<Zeroizing<String>>>,
-{
-    let Some(text) = read()? else { return Ok(None) };
-    if let Ok(value) = parse(&text) {
-        return Ok(Some(value));
-    }
-    let Some(text) = read()? else { return Ok(None) };
-    parse(&text)
-        .map(Some)
-        .map_err(|e| malformed(path, &e, secret))
-}
-
-fn parse<T: DeserializeOwned + Default>(text: &str) -> Result<T, serde_yaml_ng::Error> {
-    if text.trim().is_empty() {
-        return Ok(T::default());
-    }
-    serde_yaml_ng::from_str(text)
-}
-
-/// The text is zeroed on drop because accounts.yaml holds passwords.
-fn read_optional(path: &Path) -> Result<Option<Zeroizing<String>>> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => Ok(Some(Zeroizing::new(text))),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Error::Config(format!(
-            "cannot read {}: {e}",
-            path.display()
-        ))),
-    }
-}
-
-/// A parse error can quote the offending value, which in a secret file may be a password.
-fn malformed(path: &Path, e: &serde_yaml_ng::Error, secret: bool) -> Error {
-    let detail = match (secret, e.location()) {
-        (false, _) => e.to_string(),
-        (true, Some(at)) => format!(
-            "error at line {} column {} (details hidden: the file holds passwords)",
-            at.line(),
-            at.column()
-        ),
-        (true, None) => "details hidden: the file holds passwords".to_owned(),
-    };
-    Error::Config(format!("malformed {}: {detail}", path.display()))
 }
 
 fn non_empty(s: Option<String>) -> Option<String> {

@@ -1,20 +1,43 @@
-//! Bytes on a socket: TCP with timeouts, TLS verified against the controller's CA, then the
-//! websocket handshake on the model's API path.
+//! Bytes on a socket: name resolution and TCP within the deadline, TLS verified as the Go client
+//! verifies it, then the websocket handshake on the API path.
 
 use std::io::{self, Read, Write};
-use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::net::{IpAddr, SocketAddr, TcpStream, ToSocketAddrs};
 use std::ops::Deref;
+use std::sync::mpsc;
 use std::sync::{Mutex, PoisonError};
+use std::thread;
 use std::time::{Duration, Instant};
 
 use log::{debug, warn};
-use native_tls::{Certificate, HandshakeError, TlsConnector, TlsStream};
+use native_tls::{Certificate, HandshakeError, Protocol, TlsConnector, TlsStream};
 use tungstenite::client::IntoClientRequest;
+use tungstenite::http::HeaderValue;
 use tungstenite::protocol::WebSocketConfig;
 use tungstenite::WebSocket;
 
+use crate::deadline::Deadline;
 use crate::error::{Error, Result};
-use crate::options::ConnectOptions;
+use crate::names::endpoint_host;
+use crate::options::{ConnectOptions, JUJU_SERVER_NAME};
+
+/// The Juju version this client presents itself as, in the login request and the
+/// `X-Juju-ClientVersion` header: the release whose API it speaks. Controllers do not gate on
+/// it (3.6, 4.0 and main have no client-version check); JAAS tells 3.6 from 4.x clients by it.
+pub(crate) const CLIENT_VERSION: &str = "3.6.0";
+
+/// The header the 4.x Go client sends on the websocket upgrade with its version.
+const CLIENT_VERSION_HEADER: &str = "X-Juju-ClientVersion";
+
+/// The largest websocket frame accepted. A frame header makes tungstenite reserve its whole
+/// length before any payload arrives, so this bounds what a header alone can cost. Juju's Go
+/// websocket library writes messages as frames of its write buffer (4 KiB by default, 64 KiB in
+/// older clients); larger messages come as several frames.
+pub(crate) const MAX_FRAME_BYTES: usize = 1 << 20;
+
+/// The websocket's read buffer. tungstenite zero-fills this much before every read (128 KiB by
+/// default, several microseconds per call), and a TLS read returns at most one record: 16 KiB.
+const READ_BUFFER: usize = 16 * 1024;
 
 /// A TCP stream that can be given a deadline: then each read or write waits at most for what is
 /// left (give or take [`ARM_SLACK`]), and fails with `WouldBlock` (what an expired socket timeout
@@ -42,9 +65,13 @@ impl Tcp {
         }
     }
 
-    /// From now on, reads and writes give up at `deadline`.
-    pub(crate) fn set_deadline(&mut self, deadline: Instant) {
-        self.deadline = Some(deadline);
+    /// From now on, reads and writes give up at `deadline` (never, for no deadline).
+    pub(crate) fn set_deadline(&mut self, deadline: Deadline) {
+        self.deadline = deadline.at();
+        if self.deadline.is_none() && self.armed.take().is_some() {
+            let _ = self.stream.set_read_timeout(None);
+            let _ = self.stream.set_write_timeout(None);
+        }
     }
 
     /// Sets the socket timeouts to what is left before the deadline (unless those set already
@@ -60,7 +87,10 @@ impl Tcp {
                 "the deadline has passed",
             ));
         }
-        if self.armed.is_some_and(|armed| armed <= left + ARM_SLACK) {
+        if self
+            .armed
+            .is_some_and(|armed| armed <= left.saturating_add(ARM_SLACK))
+        {
             return Ok(());
         }
         self.armed = None;
@@ -150,6 +180,7 @@ impl Write for Stream {
     }
 }
 
+/// An open websocket to a controller.
 pub(crate) type Socket = WebSocket<Stream>;
 
 pub(crate) fn is_timeout(e: &io::Error) -> bool {
@@ -159,131 +190,185 @@ pub(crate) fn is_timeout(e: &io::Error) -> bool {
     )
 }
 
-/// The websocket's read buffer. tungstenite zero-fills this much before every read (128 KiB by
-/// default, several microseconds per call), and a TLS read returns at most one record: 16 KiB.
-const READ_BUFFER: usize = 16 * 1024;
+/// Sees each TCP stream as soon as it is connected (so that another thread can shut it down)
+/// and returns `false` to give up at once.
+pub(crate) type Watch<'a> = &'a (dyn Fn(&TcpStream) -> bool + Sync);
 
 /// Opens a websocket to `path` (such as `/model/<uuid>/api`) on one endpoint, all before
-/// `deadline`. `watch` sees the TCP stream as soon as it is connected (so that another thread
-/// can shut it down) and returns `false` to give up at once.
+/// `deadline`.
 pub(crate) fn open(
     endpoint: &str,
     path: &str,
     options: &ConnectOptions,
-    deadline: Instant,
-    watch: &dyn Fn(&TcpStream) -> bool,
+    deadline: Deadline,
+    watch: Watch<'_>,
 ) -> Result<Socket> {
-    let stream = connect_tcp(endpoint, deadline)?;
-    if !watch(&stream) {
-        return Err(Error::ConnectionClosed(format!(
-            "gave up on {endpoint}: another endpoint answered first"
-        )));
-    }
-    let mut tcp = Tcp::new(stream);
-    tcp.set_deadline(deadline);
-    tcp.set_nodelay(true)
-        .map_err(|e| Error::io("configuring the socket", e))?;
-    let (stream, scheme) = if options.insecure_plain_websocket {
-        warn!("INSECURE: plain websocket to {endpoint}: the password and secrets cross the network unencrypted");
-        (Stream::Plain(tcp), "ws")
+    let scheme = if options.insecure_plain_websocket {
+        "ws"
     } else {
-        (
-            Stream::Tls(Box::new(tls(endpoint, tcp, options, deadline)?)),
-            "wss",
-        )
+        "wss"
     };
     let url = format!("{scheme}://{endpoint}{path}");
-    let request = url.as_str().into_client_request().map_err(|e| {
-        Error::Config(format!(
+    // Checked before connecting: a URL the settings cannot make is a configuration error.
+    let mut request = url.as_str().into_client_request().map_err(|e| {
+        Error::config(format!(
             "API endpoint {endpoint:?} does not make a valid URL: {e}"
         ))
     })?;
+    request.headers_mut().insert(
+        CLIENT_VERSION_HEADER,
+        HeaderValue::from_static(CLIENT_VERSION),
+    );
+    let stream = if options.insecure_plain_websocket {
+        warn!("INSECURE: plain websocket to {endpoint}: the credentials and secrets cross the network unencrypted");
+        Stream::Plain(connect_tcp(endpoint, deadline, watch)?)
+    } else {
+        Stream::Tls(Box::new(tls(endpoint, options, deadline, watch)?))
+    };
     let config = WebSocketConfig::default()
         .read_buffer_size(READ_BUFFER)
         .max_message_size(Some(options.max_message_size))
-        .max_frame_size(Some(options.max_message_size));
+        .max_frame_size(Some(MAX_FRAME_BYTES.min(options.max_message_size)));
     match tungstenite::client::client_with_config(request, stream, Some(config)) {
         Ok((socket, _response)) => {
             debug!("websocket open to {url}");
             Ok(socket)
         }
         Err(tungstenite::HandshakeError::Failure(tungstenite::Error::Io(e))) if is_timeout(&e) => {
-            Err(timeout("the websocket handshake", options))
+            Err(deadline.expired(format!(
+                "waiting for the websocket handshake with {endpoint}"
+            )))
         }
         Err(tungstenite::HandshakeError::Failure(e)) => Err(e.into()),
-        Err(tungstenite::HandshakeError::Interrupted(_)) => {
-            Err(timeout("the websocket handshake", options))
-        }
+        Err(tungstenite::HandshakeError::Interrupted(_)) => Err(deadline.expired(format!(
+            "waiting for the websocket handshake with {endpoint}"
+        ))),
     }
 }
 
-fn timeout(context: &str, options: &ConnectOptions) -> Error {
-    Error::Timeout {
-        context: context.to_owned(),
-        after: options.connect_timeout,
-    }
-}
-
-fn connect_tcp(endpoint: &str, deadline: Instant) -> Result<TcpStream> {
-    let addrs: Vec<SocketAddr> = endpoint
-        .to_socket_addrs()
-        .map_err(|e| Error::io(format!("resolving {endpoint}"), e))?
-        .collect();
+/// Resolves and connects `endpoint` before `deadline`, its stream given the deadline too.
+fn connect_tcp(endpoint: &str, deadline: Deadline, watch: Watch<'_>) -> Result<Tcp> {
     let mut last = None;
-    for addr in addrs {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            break;
-        }
-        match TcpStream::connect_timeout(&addr, left) {
-            Ok(s) => return Ok(s),
+    for addr in resolve(endpoint, deadline)? {
+        let stream = match deadline.left() {
+            Some(left) if left.is_zero() => break,
+            Some(left) => TcpStream::connect_timeout(&addr, left),
+            None => TcpStream::connect(addr),
+        };
+        match stream {
+            Ok(stream) => {
+                if !watch(&stream) {
+                    return Err(Error::ConnectionClosed(format!(
+                        "gave up on {endpoint}: another endpoint answered first"
+                    )));
+                }
+                let mut tcp = Tcp::new(stream);
+                tcp.set_deadline(deadline);
+                tcp.set_nodelay(true)
+                    .map_err(|e| Error::io(format!("configuring the socket to {addr}"), e))?;
+                return Ok(tcp);
+            }
+            Err(e) if is_timeout(&e) => {
+                last = Some(deadline.expired(format!("connecting to {addr}")));
+            }
             Err(e) => last = Some(Error::io(format!("connecting to {addr}"), e)),
         }
     }
-    Err(last.unwrap_or_else(|| {
-        Error::io(
-            format!("connecting to {endpoint}"),
-            io::Error::new(io::ErrorKind::TimedOut, "no address reachable in time"),
-        )
-    }))
+    Err(last.unwrap_or_else(|| deadline.expired(format!("connecting to {endpoint}"))))
 }
 
+/// The addresses of `endpoint`. An IP address needs no lookup; a host name is looked up on a
+/// short-lived thread, since the system resolver ignores deadlines: the caller stops waiting at
+/// the deadline and the thread ends when the resolver returns.
+fn resolve(endpoint: &str, deadline: Deadline) -> Result<Vec<SocketAddr>> {
+    let lookup_failed = |e: io::Error| Error::io(format!("resolving {endpoint}"), e);
+    if endpoint_host(endpoint).parse::<IpAddr>().is_ok() {
+        return Ok(endpoint.to_socket_addrs().map_err(lookup_failed)?.collect());
+    }
+    let (send, answer) = mpsc::channel();
+    let name = endpoint.to_owned();
+    thread::Builder::new()
+        .name("juju-secrets-resolve".into())
+        .spawn(move || {
+            let addrs = name.to_socket_addrs().map(Iterator::collect::<Vec<_>>);
+            let _ = send.send(addrs);
+        })
+        .map_err(|e| Error::io("starting a thread to resolve a host name", e))?;
+    let addrs = match deadline.left() {
+        Some(left) => answer.recv_timeout(left).map_err(|_| ()),
+        None => answer.recv().map_err(|_| ()),
+    };
+    match addrs {
+        Ok(Ok(addrs)) => Ok(addrs),
+        Ok(Err(e)) => Err(lookup_failed(e)),
+        Err(()) => Err(deadline.expired(format!("resolving {endpoint}"))),
+    }
+}
+
+/// TLS as the Go client does it (`api/apiclient.go`): with a CA, verify against exactly that CA
+/// as `juju-apiserver`; when that fails on the certificate and the controller has a public host
+/// name, try again on a new connection against the system's roots as that name (a publicly
+/// signed certificate), reporting the first failure if the second fails too. Without a CA,
+/// verify against the system's roots as the public host name, else the endpoint's host.
 fn tls(
     endpoint: &str,
-    tcp: Tcp,
     options: &ConnectOptions,
-    deadline: Instant,
+    deadline: Deadline,
+    watch: Watch<'_>,
 ) -> Result<TlsStream<Tcp>> {
-    let tls_error = |message: String| Error::Tls {
-        endpoint: endpoint.to_owned(),
-        message,
-    };
-    let connector = cached_connector(options.ca_cert.as_deref(), || {
-        let mut builder = TlsConnector::builder();
-        if let Some(pem) = &options.ca_cert {
-            let ca = Certificate::from_pem(pem.as_bytes()).map_err(|e| {
-                Error::Config(format!(
-                    "the controller CA certificate is not valid PEM: {e}"
-                ))
-            })?;
-            // Trust exactly the controller's CA, as the Go client does.
-            builder
-                .add_root_certificate(ca)
-                .disable_built_in_roots(true);
+    let public = options.public_hostname.as_deref();
+    let result = match options.ca_cert.as_deref() {
+        None => {
+            let name = public.unwrap_or_else(|| endpoint_host(endpoint));
+            handshake(endpoint, None, name, deadline, watch)
         }
-        builder
-            .build()
-            .map_err(|e| tls_error(format!("cannot set up TLS: {e}")))
-    })?;
-    let mut attempt = connector.connect(&options.server_name, tcp);
+        Some(ca) => match (
+            handshake(endpoint, Some(ca), JUJU_SERVER_NAME, deadline, watch),
+            public,
+        ) {
+            (Err(first @ Error::Tls { .. }), Some(name)) if is_certificate_problem(&first) => {
+                debug!("{endpoint}: {first}; trying the system's roots as {name}");
+                handshake(endpoint, None, name, deadline, watch).map_err(|_| first)
+            }
+            (result, _) => result,
+        },
+    };
+    result.map_err(|e| match e {
+        Error::Tls { endpoint, message } => Error::Tls {
+            message: explain_tls(&message),
+            endpoint,
+        },
+        other => other,
+    })
+}
+
+/// One TCP connection and TLS handshake, trusting `ca` (else the system's roots), verifying
+/// `server_name`. A failed handshake is [`Error::Tls`] with the TLS library's words alone.
+fn handshake(
+    endpoint: &str,
+    ca: Option<&str>,
+    server_name: &str,
+    deadline: Deadline,
+    watch: Watch<'_>,
+) -> Result<TlsStream<Tcp>> {
+    let connector = connector(endpoint, ca)?;
+    let tcp = connect_tcp(endpoint, deadline, watch)?;
+    let mut attempt = connector.connect(server_name, tcp);
     loop {
         match attempt {
             Ok(stream) => return Ok(stream),
-            Err(HandshakeError::Failure(e)) => return Err(tls_error(explain_tls(&e.to_string()))),
+            Err(HandshakeError::Failure(e)) => {
+                return Err(Error::Tls {
+                    endpoint: endpoint.to_owned(),
+                    message: e.to_string(),
+                })
+            }
             Err(HandshakeError::WouldBlock(mid)) => {
                 // A socket timeout surfaced as WouldBlock; retry until the deadline.
-                if Instant::now() >= deadline {
-                    return Err(timeout("the TLS handshake", options));
+                if deadline.passed() {
+                    return Err(
+                        deadline.expired(format!("waiting for the TLS handshake with {endpoint}"))
+                    );
                 }
                 attempt = mid.handshake();
             }
@@ -291,24 +376,46 @@ fn tls(
     }
 }
 
-/// Building a connector loads the system's CA bundle, even with the built-in roots disabled
-/// (native-tls on OpenSSL does), which takes tens of milliseconds: so connectors are kept for the
-/// life of the process, by CA certificate, for later connections and reconnections.
-fn cached_connector(
-    ca_cert: Option<&str>,
-    build: impl FnOnce() -> Result<TlsConnector>,
-) -> Result<TlsConnector> {
+/// A connector trusting exactly `ca`, or the system's roots. Building one loads the system's CA
+/// bundle, even with the built-in roots disabled (native-tls on OpenSSL does), which takes tens
+/// of milliseconds: so connectors are kept for the life of the process, by CA certificate, for
+/// later connections and reconnections. TLS 1.2 is the oldest version accepted.
+fn connector(endpoint: &str, ca: Option<&str>) -> Result<TlsConnector> {
     static CONNECTORS: Mutex<Vec<(Option<String>, TlsConnector)>> = Mutex::new(Vec::new());
     let mut cache = CONNECTORS.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some((_, connector)) = cache.iter().find(|(ca, _)| ca.as_deref() == ca_cert) {
+    if let Some((_, connector)) = cache.iter().find(|(c, _)| c.as_deref() == ca) {
         return Ok(connector.clone());
     }
-    let connector = build()?;
+    let tls_error = |message: String| Error::Tls {
+        endpoint: endpoint.to_owned(),
+        message,
+    };
+    let mut builder = TlsConnector::builder();
+    builder.min_protocol_version(Some(Protocol::Tlsv12));
+    if let Some(pem) = ca {
+        let ca = Certificate::from_pem(pem.as_bytes()).map_err(|e| {
+            Error::config(format!(
+                "the controller CA certificate is not valid PEM: {e}"
+            ))
+        })?;
+        // Trust exactly the controller's CA, as the Go client does.
+        builder
+            .add_root_certificate(ca)
+            .disable_built_in_roots(true);
+    }
+    let connector = builder
+        .build()
+        .map_err(|e| tls_error(format!("cannot set up TLS: {e}")))?;
     if cache.len() >= 8 {
         cache.remove(0);
     }
-    cache.push((ca_cert.map(str::to_owned), connector.clone()));
+    cache.push((ca.map(str::to_owned), connector.clone()));
     Ok(connector)
+}
+
+/// Whether a TLS failure is about the certificate (its issuer, name or dates), not the peer.
+fn is_certificate_problem(e: &Error) -> bool {
+    matches!(e, Error::Tls { message, .. } if message.contains("certificate"))
 }
 
 /// Adds what to do to a TLS failure: a certificate problem points at the configured CA, anything
@@ -317,7 +424,8 @@ fn explain_tls(message: &str) -> String {
     if message.contains("certificate") {
         format!(
             "{message}; check the controller's ca-cert in controllers.yaml or the CA given to \
-             ConnectOptions, and the server name (juju-apiserver by default)"
+             ConnectOptions (the certificate must be valid for juju-apiserver), or its \
+             public-hostname"
         )
     } else {
         format!("{message}; check that the endpoint is a Juju controller's API port")

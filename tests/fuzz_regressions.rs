@@ -47,6 +47,11 @@ fn client_store_inputs() {
 }
 
 #[test]
+fn cookie_jar_inputs() {
+    assert!(replay("cookie_jar", fuzzing::cookie_jar) >= 2);
+}
+
+#[test]
 fn short_and_odd_inputs() {
     // What a fuzzer tries first; cheap to keep.
     let odd: [&[u8]; 8] = [
@@ -64,5 +69,6 @@ fn short_and_odd_inputs() {
         fuzzing::list_secrets(data);
         fuzzing::login_result(data);
         fuzzing::client_store(data);
+        fuzzing::cookie_jar(data);
     }
 }

@@ -1,14 +1,20 @@
-//! User secrets: their content, how they are addressed, and the `Secrets` facade.
+//! User secrets: their content, how they are named, and the `Secrets` facade.
 
 mod api;
 mod content;
-mod types;
+mod ensure;
+mod info;
+mod read;
+mod reference;
+mod requests;
 mod uri;
 pub(crate) mod wire;
+mod write;
 
 pub use api::SecretsApi;
 pub use content::{SecretContent, SecretValue};
-pub use types::{
-    AccessGrant, NewSecret, RevisionInfo, SecretFilter, SecretInfo, SecretUpdate, ShowOptions,
-};
-pub use uri::{SecretRef, SecretUri};
+pub use ensure::{AccessAction, AccessChange, Ensured};
+pub use info::{AccessGrant, RevisionInfo, SecretInfo};
+pub use reference::{IntoSecretRef, SecretRef};
+pub use requests::{ListOptions, NewSecret, Removal, SecretUpdate, ShowOptions};
+pub use uri::SecretUri;

@@ -1,16 +1,19 @@
-//! Secret URIs (`secret:<id>`) and references to a secret by URI or by name.
+//! Secret URIs: `secret:<id>` and `secret://<model-uuid>/<id>`.
 
 use std::fmt;
 use std::str::FromStr;
 
 use crate::error::{Error, Result};
+use crate::names::is_lowercase_uuid;
 
-const SCHEME: &str = "secret";
+pub(crate) const SCHEME: &str = "secret";
 
 /// The URI of a secret: `secret:<id>`, or `secret://<model-uuid>/<id>` when the model the secret
 /// comes from is known.
 ///
-/// The id is opaque: since Juju 3.6.19 controllers no longer issue 20-character xids, so any
+/// Juju issues 20-character ids (an xid's 12 bytes in lowercase base32hex, such as
+/// `d0q6g3l9h5s9k8a6s0rg`) on every release, 3.x and 4.x alike; since Juju 3.6.19 they are random
+/// rather than time-ordered, so never sort secrets by id. This crate reads ids leniently: any
 /// non-empty id without `/`, whitespace or control characters is accepted and kept as given.
 ///
 /// ```
@@ -36,7 +39,7 @@ impl SecretUri {
     ///
     /// ```
     /// use juju_secrets::SecretUri;
-    /// // Ids are opaque: a long id issued by a recent controller is fine.
+    /// // Ids are read leniently: a longer id than Juju issues is kept as it is.
     /// let uri = SecretUri::parse("secret:c9a1l5ekq3h2u7u2m4rtq8v0a1b2c3d4e5f6")?;
     /// assert_eq!(uri.id(), "c9a1l5ekq3h2u7u2m4rtq8v0a1b2c3d4e5f6");
     /// assert!(SecretUri::parse("https://example.com/x").is_err());
@@ -81,6 +84,14 @@ impl SecretUri {
         })
     }
 
+    /// A local URI, `secret:<id>`, for an id already checked.
+    pub(crate) fn local(id: &str) -> SecretUri {
+        SecretUri {
+            source_model_uuid: None,
+            id: id.to_owned(),
+        }
+    }
+
     /// The secret's id, without scheme or model.
     pub fn id(&self) -> &str {
         &self.id
@@ -109,111 +120,12 @@ impl FromStr for SecretUri {
     }
 }
 
-/// A secret addressed by its URI or by its name (the label shown as "Name" by `juju secrets`).
-///
-/// ```
-/// use juju_secrets::{SecretRef, SecretUri};
-/// let by_name = SecretRef::parse("db-password")?;
-/// assert_eq!(by_name, SecretRef::name("db-password"));
-/// let by_uri = SecretRef::parse("secret:d0q6g3l9h5s9k8a6s0rg")?;
-/// assert_eq!(by_uri, SecretRef::from(SecretUri::parse("d0q6g3l9h5s9k8a6s0rg")?));
-/// # Ok::<(), juju_secrets::Error>(())
-/// ```
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-pub enum SecretRef {
-    /// The secret's URI.
-    Uri(SecretUri),
-    /// The secret's name (its label).
-    Name(String),
-}
-
-impl SecretRef {
-    /// Reads a secret reference the way the `juju` CLI reads one:
-    ///
-    /// * text starting with `secret:` (any case) is a URI and must parse as one;
-    /// * a bare classic 20-character id (`[0-9a-v]{19}` then `0` or `g`) is an id;
-    /// * anything else is a name.
-    ///
-    /// So a long opaque id (Juju 3.6.19 and later) must be written with its `secret:` prefix,
-    /// otherwise it is taken as a name. Use [`SecretRef::name`] for a name that would otherwise
-    /// be read as a URI.
-    ///
-    /// ```
-    /// use juju_secrets::SecretRef;
-    /// assert!(matches!(SecretRef::parse("d0q6g3l9h5s9k8a6s0rg")?, SecretRef::Uri(_)));
-    /// // A long opaque id needs its prefix ...
-    /// assert!(matches!(SecretRef::parse("secret:c9a1l5ekq3h2u7u2m4rt0g")?, SecretRef::Uri(_)));
-    /// // ... without it, it is a name.
-    /// assert!(matches!(SecretRef::parse("c9a1l5ekq3h2u7u2m4rt0g")?, SecretRef::Name(_)));
-    /// assert!(SecretRef::parse("secret:").is_err());
-    /// assert!(SecretRef::parse("  ").is_err());
-    /// # Ok::<(), juju_secrets::Error>(())
-    /// ```
-    ///
-    /// # Errors
-    /// [`Error::InvalidInput`] when the text is empty or only whitespace, or starts with
-    /// `secret:` but is not a valid URI.
-    pub fn parse(s: &str) -> Result<SecretRef> {
-        if s.trim().is_empty() {
-            return Err(Error::invalid(
-                "a secret reference (URI or name) must not be empty",
-            ));
-        }
-        let has_scheme =
-            matches!(split_scheme(s), Some((scheme, _)) if scheme.eq_ignore_ascii_case(SCHEME));
-        if has_scheme {
-            return SecretUri::parse(s).map(SecretRef::Uri);
-        }
-        if is_classic_xid(s) {
-            return Ok(SecretRef::Uri(SecretUri {
-                source_model_uuid: None,
-                id: s.to_owned(),
-            }));
-        }
-        Ok(SecretRef::Name(s.to_owned()))
-    }
-
-    /// A reference by name (label), taken as given.
-    pub fn name(name: impl Into<String>) -> SecretRef {
-        SecretRef::Name(name.into())
-    }
-}
-
-impl From<SecretUri> for SecretRef {
-    fn from(uri: SecretUri) -> Self {
-        SecretRef::Uri(uri)
-    }
-}
-
-impl From<&SecretUri> for SecretRef {
-    fn from(uri: &SecretUri) -> Self {
-        SecretRef::Uri(uri.clone())
-    }
-}
-
-impl FromStr for SecretRef {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<SecretRef> {
-        SecretRef::parse(s)
-    }
-}
-
-impl fmt::Display for SecretRef {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SecretRef::Uri(uri) => uri.fmt(f),
-            SecretRef::Name(name) => f.write_str(name),
-        }
-    }
-}
-
 fn not_valid(input: &str, problem: &str) -> Error {
     Error::invalid(format!("secret URI {input:?} not valid: {problem}"))
 }
 
 /// Splits `scheme:rest` when the text before the first `:` is an RFC 3986 scheme.
-fn split_scheme(s: &str) -> Option<(&str, &str)> {
+pub(crate) fn split_scheme(s: &str) -> Option<(&str, &str)> {
     let (scheme, rest) = s.split_once(':')?;
     let mut chars = scheme.chars();
     let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic());
@@ -237,18 +149,9 @@ fn check_id(input: &str, id: &str) -> Result<()> {
     Ok(())
 }
 
-/// `[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`, anchored.
-fn is_lowercase_uuid(s: &str) -> bool {
-    s.len() == 36
-        && s.bytes().enumerate().all(|(i, b)| match i {
-            8 | 13 | 18 | 23 => b == b'-',
-            _ => matches!(b, b'0'..=b'9' | b'a'..=b'f'),
-        })
-}
-
-/// The id form Juju used before 3.6.19: 12 bytes in base32hex, 20 characters. 96 bits leave one
-/// data bit in the last character, so it can only be `0` or `g`.
-fn is_classic_xid(s: &str) -> bool {
+/// The id form Juju issues: 12 bytes in base32hex, 20 characters. 96 bits leave one data bit in
+/// the last character, so it can only be `0` or `g`.
+pub(crate) fn is_classic_xid(s: &str) -> bool {
     s.len() == 20
         && s.bytes().enumerate().all(|(i, b)| match i {
             19 => matches!(b, b'0' | b'g'),
@@ -332,9 +235,6 @@ mod tests {
 
     #[test]
     fn helpers_match_their_patterns() {
-        assert!(is_lowercase_uuid(UUID));
-        assert!(!is_lowercase_uuid(&UUID.replace('-', "_")));
-        assert!(!is_lowercase_uuid(&UUID[1..]));
         assert!(is_classic_xid(XID));
         assert!(is_classic_xid("00000000000000000000"));
         assert!(
@@ -348,48 +248,6 @@ mod tests {
             "w is not base32hex"
         );
         assert!(!is_classic_xid("D0Q6G3L9H5S9K8A6S0RG"));
-    }
-
-    #[test]
-    fn secret_ref_reads_like_the_cli() {
-        let uri = |s: &str| SecretRef::Uri(SecretUri::parse(s).unwrap());
-        assert_eq!(SecretRef::parse(XID).unwrap(), uri(XID));
-        assert_eq!(
-            SecretRef::parse(&format!("secret:{XID}")).unwrap(),
-            uri(XID)
-        );
-        let long = "secret:c9a1l5ekq3h2u7u2m4rtq8v0a1b2c3d4e5f6";
-        assert_eq!(SecretRef::parse(long).unwrap(), uri(long));
-        let remote = format!("secret://{UUID}/{XID}");
-        assert_eq!(SecretRef::parse(&remote).unwrap(), uri(&remote));
-        for name in [
-            "db-password",
-            "c9a1l5ekq3h2u7u2m4rtq8v0",
-            "d0q6g3l9h5s9k8a6s0rh",
-            "a b",
-        ] {
-            assert_eq!(SecretRef::parse(name).unwrap(), SecretRef::name(name));
-        }
-        assert_eq!(
-            SecretRef::parse("db:pass").unwrap(),
-            SecretRef::name("db:pass")
-        );
-        for bad in ["", " ", "\t\n", "secret:", "secret:a b", "secret://x/y"] {
-            assert!(
-                matches!(SecretRef::parse(bad), Err(Error::InvalidInput(_))),
-                "{bad:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn secret_ref_conversions_and_display() {
-        let uri = SecretUri::parse(XID).unwrap();
-        assert_eq!(SecretRef::from(&uri), SecretRef::from(uri.clone()));
-        assert_eq!(SecretRef::from(uri).to_string(), format!("secret:{XID}"));
-        assert_eq!(SecretRef::name("my name").to_string(), "my name");
-        let parsed: SecretRef = "my-name".parse().unwrap();
-        assert_eq!(parsed, SecretRef::name("my-name"));
     }
 }
 

@@ -1,16 +1,16 @@
 //! Unit tests of the parent module.
 use super::*;
+use crate::credentials::{Credentials, SessionToken};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use zeroize::Zeroizing;
 
-const CONTROLLERS_YAML: &str = r#"
+/// The controllers, with `PROD_CA` and `STAGING_CA` where real CA certificates go.
+const CONTROLLERS_TEMPLATE: &str = r#"
 controllers:
   prod:
     uuid: 1c2d3e4f-0000-4000-8000-000000000001
     api-endpoints: ['10.0.0.2:17070', '10.0.0.3:17070']
-    ca-cert: |
-      -----BEGIN CERTIFICATE-----
-      MIIBprod
-      -----END CERTIFICATE-----
+    ca-cert: PROD_CA
     cloud: lxd
     region: localhost
     type: lxd
@@ -18,15 +18,26 @@ controllers:
     public-hostname: ""
     dns-cache: {}
     controller-machine-count: 1
-    proxy-config: {type: kubernetes-port-forward, config: {namespace: x}}
+    previous-controller: staging
+    has-controller-changed-on-previous-switch: false
   staging:
     api-endpoints: ['[fd00::1]:17070']
-    ca-cert: "-----BEGIN CERTIFICATE-----"
+    ca-cert: STAGING_CA
     public-hostname: juju.example.com
   macaroon:
     api-endpoints: ['10.0.0.9:17070']
   orphan:
     api-endpoints: ['10.0.0.8:17070']
+  k8s:
+    api-endpoints: ['10.152.183.17:17070']
+    proxy-config:
+      type: kubernetes-port-forward
+      config: {api-host: 'https://10.0.0.5:16443', namespace: controller-k8s, remote-port: "17070", service: controller-service, service-account-token: t0ken}
+  jaas:
+    uuid: 2d3e4f50-0000-4000-8000-000000000009
+    api-endpoints: ['jimm.example.com:443']
+    public-hostname: jimm.example.com
+    oidc-login: true
 current-controller: prod
 "#;
 
@@ -35,6 +46,8 @@ controllers:
   prod: {user: admin, password: hunter2-prod, last-known-access: superuser}
   staging: {user: bob, password: hunter2-staging, last-known-access: login}
   macaroon: {user: carol@external, last-known-access: login}
+  jaas: {user: alice@canonical.com, type: oauth2-device, access-token: c2Vzc2lvbi10b2tlbg==}
+  k8s: {user: admin, password: hunter2-k8s}
 ";
 
 const MODELS_YAML: &str = r"
@@ -49,6 +62,22 @@ controllers:
     models:
       bob/dev: {uuid: 5b5b5b5b-0000-4000-8000-000000000004, type: iaas}
 ";
+
+/// The CA certificates of `prod` and `staging`, made once.
+fn cas() -> &'static (String, String) {
+    static CAS: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
+    CAS.get_or_init(|| {
+        let ca = crate::options::tests_support::ca_pem;
+        (ca(), ca())
+    })
+}
+
+fn controllers_yaml() -> String {
+    let (prod, staging) = cas();
+    CONTROLLERS_TEMPLATE
+        .replace("PROD_CA", &format!("{prod:?}"))
+        .replace("STAGING_CA", &format!("{staging:?}"))
+}
 
 const DEFAULT_UUID: &str = "8f5a1b2c-3d4e-4f60-8a1b-2c3d4e5f6a7b";
 
@@ -83,7 +112,7 @@ impl Drop for TempDir {
 
 fn standard() -> TempDir {
     let dir = TempDir::new();
-    dir.write(CONTROLLERS, CONTROLLERS_YAML)
+    dir.write(CONTROLLERS, &controllers_yaml())
         .write(ACCOUNTS, ACCOUNTS_YAML)
         .write(MODELS, MODELS_YAML);
     dir
@@ -91,6 +120,17 @@ fn standard() -> TempDir {
 
 fn resolve(controller: Option<&str>, model: Option<&str>) -> Result<ConnectOptions> {
     standard().open().unwrap().resolve(controller, model)
+}
+
+fn credentials(o: &ConnectOptions) -> &Credentials {
+    o.credentials.as_deref().expect("credentials")
+}
+
+fn password(o: &ConnectOptions) -> Option<&str> {
+    match credentials(o) {
+        Credentials::Password(p) => Some(p.expose()),
+        _ => None,
+    }
 }
 
 /// The message of a `Config` error, checked to mention each part and no password.
@@ -111,12 +151,11 @@ fn config_error<T>(result: Result<T>, parts: &[&str]) -> String {
 fn defaults_to_current_controller_and_model() {
     let o = resolve(None, None).unwrap();
     assert_eq!(o.endpoints(), ["10.0.0.2:17070", "10.0.0.3:17070"]);
-    assert_eq!(o.model_uuid(), DEFAULT_UUID);
+    assert_eq!(o.model_uuid(), Some(DEFAULT_UUID));
     assert_eq!(o.user(), "admin");
-    let password = o.password.as_ref().map(Password::expose);
-    assert_eq!(password, Some("hunter2-prod"));
-    assert!(o.ca_cert.as_deref().unwrap_or("").contains("MIIBprod"));
-    assert_eq!(o.server_name, crate::options::JUJU_SERVER_NAME);
+    assert_eq!(password(&o), Some("hunter2-prod"));
+    assert_eq!(o.ca_cert.as_deref(), Some(cas().0.as_str()));
+    assert_eq!(o.public_hostname(), None);
     assert_eq!(o.controller_name(), Some("prod"));
     assert_eq!(o.model_name(), Some("admin/default"));
 }
@@ -135,7 +174,7 @@ fn every_model_name_form() {
         "prod:",
     ] {
         let o = resolve(None, Some(form)).unwrap();
-        assert_eq!(o.model_uuid(), DEFAULT_UUID, "{form}");
+        assert_eq!(o.model_uuid(), Some(DEFAULT_UUID), "{form}");
         assert_eq!(o.model_name(), Some("admin/default"), "{form}");
     }
     let o = resolve(None, Some("alice/shared")).unwrap();
@@ -152,16 +191,34 @@ fn explicit_controller_and_prefix() {
     let o = resolve(Some("prod"), Some("staging:bob/dev")).unwrap();
     assert_eq!(o.controller_name(), Some("staging"));
     let o = resolve(Some("prod"), None).unwrap();
-    assert_eq!(o.model_uuid(), DEFAULT_UUID);
+    assert_eq!(o.model_uuid(), Some(DEFAULT_UUID));
     let o = resolve(Some(""), Some("")).unwrap();
     assert_eq!(o.controller_name(), Some("prod"));
 }
 
 #[test]
-fn public_hostname_is_the_server_name() {
+fn public_hostname_is_kept_beside_the_ca() {
     let o = resolve(Some("staging"), Some("dev")).unwrap();
-    assert_eq!(o.server_name, "juju.example.com");
-    assert_eq!(o.ca_cert.as_deref(), Some("-----BEGIN CERTIFICATE-----"));
+    assert_eq!(o.public_hostname(), Some("juju.example.com"));
+    assert_eq!(o.ca_cert.as_deref(), Some(cas().1.as_str()));
+}
+
+#[test]
+fn a_ca_that_is_not_pem_names_the_controller() {
+    let dir = standard();
+    let broken = CONTROLLERS_TEMPLATE
+        .replace("PROD_CA", "x")
+        .replace("STAGING_CA", "\"-----BEGIN CERTIFICATE-----\"");
+    dir.write(CONTROLLERS, &broken);
+    let parts = [
+        "controller \"staging\"",
+        "CA certificate is not valid PEM",
+        CONTROLLERS,
+    ];
+    config_error(
+        dir.open().unwrap().resolve(Some("staging"), Some("dev")),
+        &parts,
+    );
 }
 
 #[test]
@@ -185,11 +242,11 @@ fn no_current_controller_names_the_known_ones() {
     let dir = TempDir::new();
     dir.write(
         CONTROLLERS,
-        &CONTROLLERS_YAML.replace("current-controller: prod", ""),
+        &controllers_yaml().replace("current-controller: prod", ""),
     );
     let parts = [
         "no current controller",
-        "macaroon, orphan, prod, staging",
+        "jaas, k8s, macaroon, orphan, prod, staging",
         "juju switch",
     ];
     let e = config_error(dir.open().unwrap().resolve(None, None), &parts);
@@ -206,11 +263,11 @@ fn current_controller_file_is_a_fallback() {
     let dir = standard();
     dir.write(
         CONTROLLERS,
-        &CONTROLLERS_YAML.replace("current-controller: prod", ""),
+        &controllers_yaml().replace("current-controller: prod", ""),
     )
     .write(CURRENT_CONTROLLER, "staging\n");
     assert_eq!(dir.open().unwrap().current_controller(), Some("staging"));
-    dir.write(CONTROLLERS, CONTROLLERS_YAML);
+    dir.write(CONTROLLERS, &controllers_yaml());
     assert_eq!(dir.open().unwrap().current_controller(), Some("prod"));
 }
 
@@ -218,7 +275,7 @@ fn current_controller_file_is_a_fallback() {
 fn unknown_controller_lists_the_known_ones() {
     let parts = [
         "unknown controller \"nope\"",
-        "macaroon, orphan, prod, staging",
+        "jaas, k8s, macaroon, orphan, prod, staging",
     ];
     config_error(resolve(Some("nope"), None), &parts);
     config_error(resolve(None, Some("gone:default")), &["\"gone\""]);
@@ -228,7 +285,7 @@ fn unknown_controller_lists_the_known_ones() {
 fn unlisted_model_names_are_left_to_the_controller() {
     for (form, name) in [("missing", "admin/missing"), ("bob@local/x", "bob/x")] {
         let o = resolve(None, Some(form)).unwrap();
-        assert_eq!(o.model_uuid(), "", "{form}");
+        assert_eq!(o.model_uuid(), None, "{form}");
         assert_eq!(o.model_name(), Some(name), "{form}");
     }
     config_error(resolve(None, Some("8f5a1b2c")), &["several model UUIDs"]);
@@ -236,17 +293,17 @@ fn unlisted_model_names_are_left_to_the_controller() {
     std::fs::remove_file(dir.0.join(MODELS)).unwrap();
     let o = dir.open().unwrap().resolve(None, Some("default")).unwrap();
     assert_eq!(o.model_name(), Some("admin/default"));
-    assert_eq!(o.model_uuid(), "");
+    assert_eq!(o.model_uuid(), None);
 }
 
 #[test]
 fn unlisted_full_uuids_are_used_as_given() {
     let uuid = "5d3c1f0e-9a8b-4c7d-8e6f-5a4b3c2d1e0f";
     let o = resolve(None, Some(uuid)).unwrap();
-    assert_eq!(o.model_uuid(), uuid);
+    assert_eq!(o.model_uuid(), Some(uuid));
     assert_eq!(o.model_name(), None);
-    let o = resolve(None, Some(&format!("staging:{uuid}"))).unwrap();
-    assert_eq!((o.model_uuid(), o.user()), (uuid, "bob"));
+    let o = resolve(None, Some(&format!("macaroon:{uuid}"))).unwrap();
+    assert_eq!((o.model_uuid(), o.user()), (Some(uuid), "carol@external"));
     assert!(is_uuid(DEFAULT_UUID));
     assert!(!is_uuid("8f5a1b2c-3d4e-4f60-8a1b-2c3d4e5f6a7g"));
     assert!(!is_uuid("8f5a1b2c-3d4e"));
@@ -288,8 +345,11 @@ fn accounts_without_a_password_log_in_with_the_cookie_jar() {
         .resolve(Some("macaroon"), Some("x"))
         .unwrap();
     assert_eq!(o.user(), "carol@external");
-    assert_eq!(o.password, None);
-    assert_eq!(o.macaroons.as_ref().map(|m| m.0.len()), Some(0));
+    assert_eq!(password(&o), None);
+    let Credentials::Macaroons(m) = credentials(&o) else {
+        panic!("macaroons expected")
+    };
+    assert_eq!(m.len(), 0);
 
     let slice = serde_json::json!([{"identifier": "carol-root", "signature": "sig"}]);
     let value = base64::Engine::encode(
@@ -313,7 +373,11 @@ fn accounts_without_a_password_log_in_with_the_cookie_jar() {
         .unwrap()
         .resolve(Some("macaroon"), Some("x"))
         .unwrap();
-    assert_eq!(o.macaroons.as_ref().map(|m| m.0.clone()), Some(vec![slice]));
+    let Credentials::Macaroons(m) = credentials(&o) else {
+        panic!("macaroons expected")
+    };
+    let sent: serde_json::Value = serde_json::from_str(m.as_raw().unwrap().get()).unwrap();
+    assert_eq!(sent, serde_json::json!([slice]));
     assert!(!format!("{o:?}").contains("carol-root"));
 
     dir.write("cookies/macaroon.json", "{\"not\": \"a list\"}");
@@ -329,8 +393,8 @@ fn cookie_hosts_are_uuid_public_name_and_endpoint_hosts() {
     let controller = Controller {
         uuid: Some("c0ffee".into()),
         api_endpoints: vec!["10.0.0.2:17070".into(), "[fd00::1]:17070".into()],
-        ca_cert: None,
         public_hostname: Some("juju.example.com".into()),
+        ..Controller::default()
     };
     assert_eq!(
         cookie_hosts(&controller),
@@ -347,7 +411,7 @@ fn malformed_yaml_names_the_file() {
         .write(CONTROLLERS, "controllers: 3\n");
     config_error(dir.open(), &["malformed", CONTROLLERS, "invalid type"]);
     // Parse errors can quote values; in accounts.yaml that could be a password.
-    dir.write(CONTROLLERS, CONTROLLERS_YAML)
+    dir.write(CONTROLLERS, &controllers_yaml())
         .write(ACCOUNTS, "controllers:\n  prod: hunter2-secret\n");
     config_error(dir.open(), &["malformed", ACCOUNTS, "line 2"]);
 }
@@ -359,16 +423,16 @@ fn parse_error_is_read_again_once() {
         "controllers: {prod: {current-model: a/b}}",
         "controllers: [torn",
     ];
-    let read = || Ok(texts.pop().map(|t| Zeroizing::new(t.to_owned())));
-    let file: ModelsFile = parse_with_retry(path, false, read).unwrap().unwrap();
+    let read = || Ok(texts.pop().map(|t| Zeroizing::new(t.as_bytes().to_vec())));
+    let file: ModelsFile = yaml::parse_with_retry(path, false, read).unwrap().unwrap();
     let current = file
         .controllers
         .get("prod")
         .and_then(|c| c.current_model.clone());
     assert_eq!(current.as_deref(), Some("a/b"));
-    let torn = || Ok(Some(Zeroizing::new("controllers: [torn".to_owned())));
+    let torn = || Ok(Some(Zeroizing::new(b"controllers: [torn".to_vec())));
     config_error(
-        parse_with_retry::<ModelsFile, _>(path, false, torn),
+        yaml::parse_with_retry::<ModelsFile, _>(path, false, torn),
         &[MODELS],
     );
 }
@@ -384,7 +448,7 @@ fn debug_never_prints_passwords() {
     );
     assert_eq!(
         store.controller_names(),
-        ["macaroon", "orphan", "prod", "staging"]
+        ["jaas", "k8s", "macaroon", "orphan", "prod", "staging"]
     );
 }
 
@@ -408,4 +472,78 @@ fn env_values_treat_empty_as_unset() {
     assert_eq!(env_value("JUJU_MODEL", None).unwrap(), None);
     let value = env_value("JUJU_MODEL", Some("c:m".into())).unwrap();
     assert_eq!(value.as_deref(), Some("c:m"));
+}
+
+#[test]
+fn oidc_controllers_log_in_with_the_session_token() {
+    let o = resolve(Some("jaas"), Some("alice@canonical.com/prod")).unwrap();
+    assert_eq!(o.user(), "alice@canonical.com");
+    assert_eq!(o.public_hostname(), Some("jimm.example.com"));
+    assert_eq!(o.ca_cert, None);
+    match credentials(&o) {
+        Credentials::SessionToken(t) => assert_eq!(t, &SessionToken::new("c2Vzc2lvbi10b2tlbg==")),
+        other => panic!("a session token expected, got {other:?}"),
+    }
+    assert!(!format!("{o:?}").contains("c2Vzc2lvbi10b2tlbg"));
+}
+
+#[test]
+fn client_credentials_win_on_oidc_controllers_only() {
+    let store = standard().open().unwrap();
+    let client = || Some(("svc-id".to_owned(), ClientSecret::new("svc-secret")));
+    let o = store
+        .resolve_with(Some("jaas"), Some("alice@canonical.com/prod"), client())
+        .unwrap();
+    assert_eq!(o.user(), "svc-id@serviceaccount");
+    assert!(matches!(credentials(&o), Credentials::Client { id, .. } if id == "svc-id"));
+    // Like the Go client, a controller without OIDC logins ignores them.
+    let o = store.resolve_with(Some("prod"), None, client()).unwrap();
+    assert_eq!(password(&o), Some("hunter2-prod"));
+    // A service account needs no account in accounts.yaml.
+    let dir = standard();
+    dir.write(ACCOUNTS, "controllers: {}\n");
+    let o =
+        dir.open()
+            .unwrap()
+            .resolve_with(Some("jaas"), Some("alice@canonical.com/prod"), client());
+    assert!(o.is_ok(), "{o:?}");
+}
+
+#[test]
+fn oidc_controllers_without_token_say_how_to_log_in() {
+    let dir = standard();
+    dir.write(
+        ACCOUNTS,
+        "controllers: {jaas: {user: alice@canonical.com}}\n",
+    );
+    let parts = [
+        "logs users in through OIDC",
+        "juju login -c jaas",
+        "JUJU_CLIENT_ID",
+    ];
+    config_error(
+        dir.open().unwrap().resolve(Some("jaas"), Some("x/y")),
+        &parts,
+    );
+}
+
+#[test]
+fn kubernetes_port_forwards_are_refused_with_the_workaround() {
+    let parts = [
+        "controller \"k8s\" is a Kubernetes controller",
+        "kubernetes-port-forward",
+        "kubectl port-forward -n controller-k8s service/controller-service 17070:17070",
+        "ConnectOptions::builder().endpoint(\"127.0.0.1:17070\")",
+    ];
+    let message = config_error(resolve(Some("k8s"), Some("admin/x")), &parts);
+    assert!(!message.contains("t0ken"), "{message}");
+}
+
+#[cfg(unix)]
+#[test]
+fn endless_store_files_are_refused() {
+    let dir = standard();
+    std::fs::remove_file(dir.0.join(MODELS)).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", dir.0.join(MODELS)).unwrap();
+    config_error(dir.open(), &["cannot read", MODELS, "larger than"]);
 }

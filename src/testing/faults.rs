@@ -10,7 +10,7 @@ use std::io::Read;
 use std::net::{Shutdown, TcpStream};
 use std::str::FromStr;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use native_tls::Identity;
 use serde_json::{json, Value};
@@ -404,11 +404,13 @@ fn next_frame_within(
     ws: &mut WebSocket<Stream>,
     delay: Duration,
 ) -> Option<tungstenite::Result<Message>> {
-    ws.get_mut().tcp_mut().set_deadline(Instant::now() + delay);
+    ws.get_mut()
+        .tcp_mut()
+        .set_deadline(crate::deadline::Deadline::after(delay));
     let frame = ws.read();
     ws.get_mut()
         .tcp_mut()
-        .set_deadline(Instant::now() + FOREVER);
+        .set_deadline(crate::deadline::Deadline::after(FOREVER));
     match frame {
         Err(tungstenite::Error::Io(e)) if crate::transport::is_timeout(&e) => None,
         other => Some(other),

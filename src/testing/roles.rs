@@ -80,7 +80,7 @@ impl RedirectTarget {
             info["controller-alias"] = json!(alias);
         }
         ApiError {
-            info: Some(info),
+            info: Some(info.to_string()),
             ..api_error(
                 "redirection to alternative server required",
                 "redirection required",

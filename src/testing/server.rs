@@ -215,7 +215,7 @@ fn error_frame(id: u64, e: &ApiError) -> Value {
         frame["error-code"] = json!(code);
     }
     if let Some(info) = &e.info {
-        frame["error-info"] = info.clone();
+        frame["error-info"] = serde_json::from_str(info).unwrap_or(Value::Null);
     }
     frame
 }

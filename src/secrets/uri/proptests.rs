@@ -4,6 +4,7 @@
 use proptest::prelude::*;
 
 use super::*;
+use crate::secrets::SecretRef;
 
 /// Ids a controller may issue: anything without '/', whitespace or control characters.
 fn opaque_id() -> impl Strategy<Value = String> {

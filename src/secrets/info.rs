@@ -1,10 +1,11 @@
-//! The public shapes of secrets, filters and changes.
+//! What the controller says of a secret: its metadata, revisions, grants and (revealed)
+//! content.
 
 use crate::error::{ApiError, Error, Result};
-use crate::rpc::WireError;
+use crate::names::Tag;
 
 use super::content::SecretContent;
-use super::uri::{SecretRef, SecretUri};
+use super::uri::SecretUri;
 use super::wire;
 
 /// A secret as the controller lists it. Values are present only when revealed.
@@ -42,7 +43,7 @@ pub struct SecretInfo {
 impl SecretInfo {
     /// Whether this is a user secret (owned by the model), not a charm's.
     pub fn is_user_secret(&self) -> bool {
-        self.owner.starts_with("model-")
+        Tag::Model.id(&self.owner).is_some()
     }
 
     /// The applications granted access, by name.
@@ -137,142 +138,6 @@ pub struct AccessGrant {
 impl AccessGrant {
     /// The application's name, when the target is an application.
     pub fn application(&self) -> Option<&str> {
-        self.target.strip_prefix("application-")
-    }
-}
-
-/// Which secrets [`SecretsApi::list`](super::SecretsApi::list) returns. Conditions are ANDed; the
-/// default matches every secret of the model.
-///
-/// ```
-/// use juju_secrets::SecretFilter;
-/// let filter = SecretFilter::all().name("db-password").revision(2);
-/// # let _ = filter;
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SecretFilter {
-    pub(crate) uri: Option<SecretUri>,
-    pub(crate) name: Option<String>,
-    pub(crate) revision: Option<u32>,
-}
-
-impl SecretFilter {
-    /// Every secret of the model.
-    pub fn all() -> Self {
-        SecretFilter::default()
-    }
-
-    /// Only the secret with this URI.
-    pub fn uri(mut self, uri: SecretUri) -> Self {
-        self.uri = Some(uri);
-        self
-    }
-
-    /// Only the secret with this name.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Reveal this revision instead of the latest. The controller fails the whole call when a
-    /// matched secret has no such revision.
-    pub fn revision(mut self, revision: u32) -> Self {
-        self.revision = Some(revision);
-        self
-    }
-
-    /// Matches exactly one secret, by URI or name.
-    pub fn secret(secret: &SecretRef) -> Self {
-        match secret {
-            SecretRef::Uri(uri) => SecretFilter::all().uri(uri.clone()),
-            SecretRef::Name(name) => SecretFilter::all().name(name.clone()),
-        }
-    }
-}
-
-/// Options of [`SecretsApi::show`](super::SecretsApi::show).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ShowOptions {
-    /// Include the decoded content. Needs model admin access.
-    pub reveal: bool,
-    /// Reveal this revision instead of the latest.
-    pub revision: Option<u32>,
-    /// Keep the list of revisions in the result (otherwise it is left empty).
-    pub revisions: bool,
-}
-
-/// A new user secret, for [`SecretsApi::add_many`](super::SecretsApi::add_many).
-#[derive(Debug, Clone, PartialEq)]
-pub struct NewSecret {
-    /// The secret's name, unique in the model.
-    pub name: String,
-    /// The content.
-    pub content: SecretContent,
-    /// An optional description.
-    pub description: Option<String>,
-}
-
-/// What to change in a secret: only what is set is sent. At least one change is required.
-///
-/// ```
-/// use juju_secrets::{SecretContent, SecretUpdate};
-/// let update = SecretUpdate::new()
-///     .content(SecretContent::from_pairs([("password", "n3w")])?)
-///     .description("rotated");
-/// # let _ = update;
-/// # Ok::<(), juju_secrets::Error>(())
-/// ```
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct SecretUpdate {
-    pub(crate) content: Option<SecretContent>,
-    pub(crate) name: Option<String>,
-    pub(crate) description: Option<String>,
-    pub(crate) auto_prune: Option<bool>,
-}
-
-impl SecretUpdate {
-    /// No changes yet.
-    pub fn new() -> Self {
-        SecretUpdate::default()
-    }
-
-    /// New content: a new revision, unless it equals the latest revision's content.
-    pub fn content(mut self, content: SecretContent) -> Self {
-        self.content = Some(content);
-        self
-    }
-
-    /// A new name. Must not be empty.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// A new description (`""` clears it).
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-
-    /// Turns auto-prune on or off: when on, revisions nobody uses are deleted as soon as a newer
-    /// one exists.
-    pub fn auto_prune(mut self, on: bool) -> Self {
-        self.auto_prune = Some(on);
-        self
-    }
-
-    /// Whether nothing would change.
-    pub fn is_empty(&self) -> bool {
-        self.content.is_none()
-            && self.name.is_none()
-            && self.description.is_none()
-            && self.auto_prune.is_none()
-    }
-}
-
-pub(crate) fn item_error(e: Option<WireError>) -> Result<()> {
-    match e {
-        Some(e) => Err(Error::Api(ApiError::from(e))),
-        None => Ok(()),
+        Tag::Application.id(&self.target)
     }
 }

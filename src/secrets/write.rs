@@ -1,0 +1,283 @@
+//! The writes of `SecretsApi`: add, update, remove, grant and revoke, single and in batches.
+//! Each refuses what the controller would refuse before sending anything.
+
+use crate::error::{Error, Result};
+
+use super::api::{
+    after_sending, item_error, per_item, target, SecretsApi, CREATE, GRANT, REMOVE, REVOKE, UPDATE,
+};
+use super::content::SecretContent;
+use super::reference::{IntoSecretRef, SecretRef};
+use super::requests::{NewSecret, Removal, SecretUpdate};
+use super::uri::SecretUri;
+use super::wire::{self, Args, ContentParams, WireData};
+
+fn wire_content(content: &SecretContent) -> Result<ContentParams> {
+    Ok(ContentParams {
+        data: WireData(content.to_wire()?),
+    })
+}
+
+fn check_apps<S: AsRef<str>>(apps: &[S]) -> Result<()> {
+    if apps.is_empty() {
+        return Err(Error::invalid("name at least one application"));
+    }
+    if apps.iter().any(|a| a.as_ref().trim().is_empty()) {
+        return Err(Error::invalid("application names cannot be empty"));
+    }
+    Ok(())
+}
+
+/// The only item of a batch of one.
+fn single<T>(mut results: Vec<Result<T>>) -> Result<T> {
+    results
+        .pop()
+        .unwrap_or_else(|| Err(Error::protocol("the controller answered no result")))
+}
+
+impl SecretsApi<'_> {
+    /// Adds a user secret and returns its URI. (`CreateSecrets`)
+    ///
+    /// # Errors
+    /// - [`Error::InvalidInput`] before any I/O: an empty name, invalid content;
+    /// - [`Error::Unsupported`] before any I/O on controllers older than Juju 3.3;
+    /// - [`Error::Api`] with [`ErrorKind::AlreadyExists`](crate::ErrorKind::AlreadyExists) when
+    ///   the name is taken.
+    pub fn add(&mut self, secret: &NewSecret) -> Result<SecretUri> {
+        single(self.create(std::slice::from_ref(secret))?)
+    }
+
+    /// Adds several user secrets in one round trip; one result per secret, in order. An empty
+    /// list sends nothing.
+    ///
+    /// ```
+    /// # let controller = juju_secrets::testing::TestController::start()?;
+    /// # let mut client = juju_secrets::Client::connect(&controller.connect_options())?;
+    /// use juju_secrets::{ErrorKind, NewSecret, SecretContent};
+    /// let content = SecretContent::from_pairs([("token", "t0ken")])?;
+    /// let results = client.secrets().add_many(&[
+    ///     NewSecret::new("first", content.clone()),
+    ///     NewSecret::new("first", content),
+    /// ])?;
+    /// assert!(results[0].is_ok());
+    /// assert_eq!(results[1].as_ref().unwrap_err().kind(), Some(ErrorKind::AlreadyExists));
+    /// # Ok::<(), juju_secrets::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// The outer error when the whole call fails (including any invalid item, before any I/O);
+    /// each item's own error otherwise.
+    pub fn add_many(&mut self, secrets: &[NewSecret]) -> Result<Vec<Result<SecretUri>>> {
+        self.create(secrets)
+    }
+
+    fn create(&mut self, secrets: &[NewSecret]) -> Result<Vec<Result<SecretUri>>> {
+        if secrets.is_empty() {
+            return self.nothing_to_send(CREATE);
+        }
+        let mut args = Vec::with_capacity(secrets.len());
+        for secret in secrets {
+            if secret.name.trim().is_empty() {
+                return Err(Error::invalid("a user secret needs a name"));
+            }
+            args.push(wire::CreateSecretArg {
+                label: Some(&secret.name),
+                description: secret.description.as_deref(),
+                content: wire_content(&secret.content)?,
+                owner_tag: "",
+            });
+        }
+        let reply: wire::Results<wire::StringResult> = self.call(CREATE, &Args { args })?;
+        let results = per_item(reply.results, secrets.len(), CREATE)?;
+        Ok(results
+            .into_iter()
+            .map(|r| {
+                item_error(r.error)?;
+                SecretUri::parse(&r.result).map_err(|e| {
+                    let unusable =
+                        Error::protocol(format!("the new secret's URI is unusable: {e}"));
+                    after_sending(CREATE, unusable)
+                })
+            })
+            .collect())
+    }
+
+    /// Changes a secret: only what `changes` sets is sent. (`UpdateSecrets`)
+    ///
+    /// ```
+    /// # let controller = juju_secrets::testing::TestController::start()?;
+    /// # controller.insert_secret("db-creds", &[("password", b"s3cr3t".as_slice())]);
+    /// # let mut client = juju_secrets::Client::connect(&controller.connect_options())?;
+    /// use juju_secrets::{SecretContent, SecretUpdate, ShowOptions};
+    /// let rotated = SecretContent::from_pairs([("password", "n3w")])?;
+    /// client.secrets().update("db-creds", &SecretUpdate::new().content(rotated))?;
+    /// let info = client.secrets().show("db-creds", &ShowOptions::new())?;
+    /// assert_eq!(info.latest_revision, 2);
+    /// # Ok::<(), juju_secrets::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] before any I/O for an empty update, an empty name (current or
+    /// new) or invalid content; [`Error::Api`] from the controller (not found, name already
+    /// used).
+    pub fn update(&mut self, secret: impl IntoSecretRef, changes: &SecretUpdate) -> Result<()> {
+        let secret = secret.into_secret_ref()?;
+        single(self.update_items(&[(&secret, changes)])?)
+    }
+
+    /// Changes several secrets in one round trip; one result per change, in order. An empty
+    /// list sends nothing.
+    ///
+    /// # Errors
+    /// The outer error when the whole call fails (including any invalid item, before any I/O).
+    pub fn update_many(
+        &mut self,
+        changes: &[(SecretRef, SecretUpdate)],
+    ) -> Result<Vec<Result<()>>> {
+        let items: Vec<_> = changes.iter().map(|(s, c)| (s, c)).collect();
+        self.update_items(&items)
+    }
+
+    fn update_items(&mut self, changes: &[(&SecretRef, &SecretUpdate)]) -> Result<Vec<Result<()>>> {
+        if changes.is_empty() {
+            return self.nothing_to_send(UPDATE);
+        }
+        let mut args = Vec::with_capacity(changes.len());
+        for &(secret, change) in changes {
+            change.check(secret)?;
+            let (uri, existing_label) = target(secret)?;
+            args.push(wire::UpdateUserSecretArg {
+                uri,
+                existing_label,
+                label: change.name.as_deref(),
+                description: change.description.as_deref(),
+                auto_prune: change.auto_prune,
+                content: change.content.as_ref().map(wire_content).transpose()?,
+            });
+        }
+        let reply: wire::Results<wire::ErrorResult> = self.call(UPDATE, &Args { args })?;
+        let results = per_item(reply.results, changes.len(), UPDATE)?;
+        Ok(results.into_iter().map(|r| item_error(r.error)).collect())
+    }
+
+    /// Removes a whole secret: every revision, its grants and its name. (`RemoveSecrets`)
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] before any I/O for an empty name; [`Error::Api`] with
+    /// [`ErrorKind::NotFound`](crate::ErrorKind::NotFound) for an unknown secret.
+    pub fn remove(&mut self, secret: impl IntoSecretRef) -> Result<()> {
+        single(self.remove_many(&[Removal::secret(secret.into_secret_ref()?)])?)
+    }
+
+    /// Removes some revisions of a secret; removing every remaining revision removes the
+    /// secret. (`RemoveSecrets`)
+    ///
+    /// ```
+    /// # let controller = juju_secrets::testing::TestController::start()?;
+    /// # controller.insert_secret("db-creds", &[("password", b"s3cr3t".as_slice())]);
+    /// # let mut client = juju_secrets::Client::connect(&controller.connect_options())?;
+    /// use juju_secrets::{SecretContent, SecretUpdate};
+    /// let mut secrets = client.secrets();
+    /// secrets.update("db-creds", &SecretUpdate::new().content(SecretContent::from_pairs([("password", "n3w")])?))?;
+    /// secrets.remove_revisions("db-creds", &[1])?;
+    /// assert!(secrets.remove_revisions("db-creds", &[]).is_err());
+    /// # Ok::<(), juju_secrets::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for an empty list or revision 0; as [`SecretsApi::remove`], and
+    /// [`ErrorKind::NotFound`](crate::ErrorKind::NotFound) when none of the revisions exists.
+    pub fn remove_revisions(
+        &mut self,
+        secret: impl IntoSecretRef,
+        revisions: &[u32],
+    ) -> Result<()> {
+        let removal = Removal::revisions(secret.into_secret_ref()?, revisions.iter().copied());
+        single(self.remove_many(&[removal])?)
+    }
+
+    /// Removes several secrets or revisions in one round trip; one result per item, in order.
+    /// An empty list sends nothing.
+    ///
+    /// # Errors
+    /// The outer error when the whole call fails (including an item without revisions or with
+    /// revision 0, before any I/O).
+    pub fn remove_many(&mut self, removals: &[Removal]) -> Result<Vec<Result<()>>> {
+        if removals.is_empty() {
+            return self.nothing_to_send(REMOVE);
+        }
+        let mut args = Vec::with_capacity(removals.len());
+        for removal in removals {
+            removal.check()?;
+            let (uri, label) = target(&removal.secret)?;
+            args.push(wire::DeleteSecretArg {
+                uri,
+                label,
+                revisions: &removal.revisions,
+            });
+        }
+        let reply: wire::Results<wire::ErrorResult> = self.call(REMOVE, &Args { args })?;
+        let results = per_item(reply.results, removals.len(), REMOVE)?;
+        Ok(results.into_iter().map(|r| item_error(r.error)).collect())
+    }
+
+    /// Grants applications `view` access; one result per application, in order, so one
+    /// application's failure never hides the others' success. (`GrantSecret`)
+    ///
+    /// ```
+    /// # let controller = juju_secrets::testing::TestController::start()?;
+    /// # controller.insert_secret("db-creds", &[("password", b"s3cr3t".as_slice())]);
+    /// # let mut client = juju_secrets::Client::connect(&controller.connect_options())?;
+    /// for (app, result) in client.secrets().grant("db-creds", &["mysql", "no-such-app"])? {
+    ///     println!("{app}: {}", if result.is_ok() { "granted" } else { "refused" });
+    /// }
+    /// # Ok::<(), juju_secrets::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// The outer error when the whole call fails (no applications or an empty name given, before
+    /// any I/O; an unknown secret name).
+    pub fn grant<S: AsRef<str>>(
+        &mut self,
+        secret: impl IntoSecretRef,
+        apps: &[S],
+    ) -> Result<Vec<(String, Result<()>)>> {
+        self.grant_or_revoke(GRANT, &secret.into_secret_ref()?, apps)
+    }
+
+    /// Revokes applications' access; one result per application. Revoking an access that does
+    /// not exist succeeds. (`RevokeSecret`)
+    ///
+    /// # Errors
+    /// As [`SecretsApi::grant`].
+    pub fn revoke<S: AsRef<str>>(
+        &mut self,
+        secret: impl IntoSecretRef,
+        apps: &[S],
+    ) -> Result<Vec<(String, Result<()>)>> {
+        self.grant_or_revoke(REVOKE, &secret.into_secret_ref()?, apps)
+    }
+
+    pub(super) fn grant_or_revoke<S: AsRef<str>>(
+        &mut self,
+        method: super::api::Method,
+        secret: &SecretRef,
+        apps: &[S],
+    ) -> Result<Vec<(String, Result<()>)>> {
+        check_apps(apps)?;
+        let (uri, label) = target(secret)?;
+        let applications: Vec<&str> = apps.iter().map(AsRef::as_ref).collect();
+        let arg = wire::GrantRevokeUserSecretArg {
+            uri,
+            label,
+            applications: &applications,
+        };
+        let reply: wire::Results<wire::ErrorResult> = self.call(method, &arg)?;
+        let results = per_item(reply.results, apps.len(), method)?;
+        Ok(applications
+            .iter()
+            .zip(results)
+            .map(|(app, r)| ((*app).to_owned(), item_error(r.error)))
+            .collect())
+    }
+}
