@@ -19,7 +19,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use juju_secrets::{
-    Client, ConnectOptions, NewSecret, SecretContent, SecretFilter, SecretRef, SecretUri,
+    Client, ConnectOptions, ListOptions, NewSecret, Removal, SecretContent, SecretUri,
 };
 use serde_json::{json, Value};
 
@@ -46,7 +46,7 @@ fn run(args: &[String]) -> Result<()> {
     match (command.as_str(), rest) {
         ("get", [name, key]) => {
             let mut client = Client::connect(&options)?;
-            let value = client.secrets().get_value(&SecretRef::name(name), key)?;
+            let value = client.secrets().get_value(name, key)?;
             println!("{}", value.len());
             Ok(())
         }
@@ -55,12 +55,10 @@ fn run(args: &[String]) -> Result<()> {
             let content = SecretContent::new().with(key.as_str(), value)?;
             Client::connect(&options)?
                 .secrets()
-                .add(name, &content, None)?;
+                .add(&NewSecret::new(name, content))?;
             Ok(())
         }
-        ("remove", [name]) => Ok(Client::connect(&options)?
-            .secrets()
-            .remove(&SecretRef::name(name), None)?),
+        ("remove", [name]) => Ok(Client::connect(&options)?.secrets().remove(name)?),
         ("run", [workload, n]) => {
             let seconds = workload_times(&options, workload, n.parse()?)?;
             let line = json!({"impl": "rust", "workload": workload, "seconds": seconds});
@@ -98,18 +96,12 @@ fn small_content() -> Result<SecretContent> {
 
 fn new_secrets(prefix: &str, count: usize) -> Result<Vec<NewSecret>> {
     (0..count)
-        .map(|i| {
-            Ok(NewSecret {
-                name: format!("{prefix}-{i}"),
-                content: small_content()?,
-                description: None,
-            })
-        })
+        .map(|i| Ok(NewSecret::new(format!("{prefix}-{i}"), small_content()?)))
         .collect()
 }
 
 fn remove_all(client: &mut Client, uris: &[SecretUri]) -> Result<()> {
-    let items: Vec<_> = uris.iter().map(|u| (u.into(), Vec::new())).collect();
+    let items: Vec<Removal> = uris.iter().map(Removal::secret).collect();
     for result in client.secrets().remove_many(&items)? {
         result?;
     }
@@ -153,10 +145,10 @@ fn workload_times(options: &ConnectOptions, workload: &str, n: usize) -> Result<
                 SecretContent::new().with("data", vec![b'v'; BIG_VALUE_RAW])?
             };
             for i in 0..n {
-                let name = format!("{prefix}-{i}");
+                let secret = NewSecret::new(format!("{prefix}-{i}"), content.clone());
                 let mut uri = None;
                 timed(&mut || {
-                    uri = Some(client.secrets().add(&name, &content, None)?);
+                    uri = Some(client.secrets().add(&secret)?);
                     Ok(())
                 })?;
                 remove_all(&mut client, &uri.into_iter().collect::<Vec<_>>())?;
@@ -169,11 +161,10 @@ fn workload_times(options: &ConnectOptions, workload: &str, n: usize) -> Result<
                 let value = vec![b'v'; BIG_VALUE_RAW];
                 ("data", SecretContent::new().with("data", value)?)
             };
-            let uri = client.secrets().add(&prefix, &content, None)?;
-            let name = SecretRef::name(&prefix);
+            let uri = client.secrets().add(&NewSecret::new(&prefix, content))?;
             for _ in 0..n {
                 timed(&mut || {
-                    std::hint::black_box(client.secrets().get_value(&name, key)?);
+                    std::hint::black_box(client.secrets().get_value(prefix.as_str(), key)?);
                     Ok(())
                 })?;
             }
@@ -183,7 +174,7 @@ fn workload_times(options: &ConnectOptions, workload: &str, n: usize) -> Result<
             let uris = add_all(&mut client, &new_secrets(&prefix, 1_000)?)?;
             for _ in 0..n {
                 timed(&mut || {
-                    let found = client.secrets().list(&SecretFilter::all(), true)?;
+                    let found = client.secrets().list(&ListOptions::new().reveal())?;
                     assert_eq!(found.len(), 1_000, "other secrets in the model");
                     Ok(())
                 })?;
@@ -198,8 +189,8 @@ fn workload_times(options: &ConnectOptions, workload: &str, n: usize) -> Result<
                     if workload == "create100_batch" {
                         uris = add_all(&mut client, &batch)?;
                     } else {
-                        for s in &batch {
-                            uris.push(client.secrets().add(&s.name, &s.content, None)?);
+                        for secret in &batch {
+                            uris.push(client.secrets().add(secret)?);
                         }
                     }
                     Ok(())

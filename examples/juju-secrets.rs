@@ -14,6 +14,8 @@
 //! | `update-secret NAME\|URI [KEY=VALUE ...] [--info TEXT] [--name NEW] [--auto-prune[=BOOL]] [--file PATH]` | nothing |
 //! | `remove-secret NAME\|URI [--revision N]` | nothing |
 //! | `grant-secret NAME\|URI APP[,APP...]`, `revoke-secret NAME\|URI APP[,APP...]` | nothing |
+//! | `ensure-secret NAME [KEY[#base64\|#file]=VALUE ...] [--info TEXT] [--file PATH]` | the URI, then `created`, `updated` or `unchanged` |
+//! | `ensure-access NAME\|URI [APP[,APP...]]` | `granted APP` or `revoked APP`, one line per change |
 //! | `secrets [--format tabular\|json\|yaml]` (alias `list-secrets`) | the model's secrets |
 //! | `show-secret NAME\|URI [--reveal] [--revision N] [--revisions] [--format yaml\|json]` | one secret |
 //!
@@ -33,8 +35,16 @@
 //! (ID, Name, Owner, Rotation, Revision, Last updated), sorted by owner then latest revision, and
 //! is empty when there are no secrets.
 //!
-//! Success exits 0. Any error prints `ERROR <message>` on stderr and exits 1; when granting or
-//! revoking fails for some applications, those that succeeded are reported first, on stderr.
+//! `ensure-secret` makes the secret hold exactly the given content (and description, when
+//! `--info` is given), writing only what differs; `ensure-access` grants and revokes so that
+//! exactly the named applications have access (none named: revokes every grant).
+//!
+//! Everything that can be checked without the controller (keys, values, files, empty names, an
+//! update that changes nothing, revision 0, an empty application name in a list) is checked
+//! before connecting. Success exits 0. Any error prints `ERROR <message>` on stderr and exits 1,
+//! as `juju` does (a controller's error is its message, such as `ERROR permission denied`);
+//! when granting or revoking fails for some applications, those that succeeded are reported
+//! first, on stderr.
 
 mod common;
 
@@ -45,7 +55,8 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use common::{Format, Result};
 use juju_secrets::{
-    Client, ClientStore, SecretContent, SecretFilter, SecretRef, SecretUpdate, ShowOptions,
+    AccessAction, Client, ClientStore, Ensured, ListOptions, NewSecret, Removal, SecretContent,
+    SecretRef, SecretUpdate, ShowOptions,
 };
 
 #[derive(Parser)]
@@ -66,6 +77,12 @@ struct Cli {
 enum Command {
     /// Add a user secret and print its URI.
     AddSecret {
+        name: String,
+        #[command(flatten)]
+        content: ContentArgs,
+    },
+    /// Make a user secret hold this content (and description), writing only what differs.
+    EnsureSecret {
         name: String,
         #[command(flatten)]
         content: ContentArgs,
@@ -93,6 +110,12 @@ enum Command {
     GrantSecret { secret: String, apps: String },
     /// Revoke applications' access to a secret.
     RevokeSecret { secret: String, apps: String },
+    /// Grant and revoke so that exactly these applications have access to a secret.
+    EnsureAccess {
+        secret: String,
+        #[arg(default_value = "")]
+        apps: String,
+    },
     /// List the model's secrets.
     #[command(alias = "list-secrets")]
     Secrets {
@@ -116,7 +139,7 @@ enum Command {
     },
 }
 
-/// The content and description of `add-secret` and `update-secret`.
+/// The content and description of `add-secret`, `ensure-secret` and `update-secret`.
 #[derive(Args)]
 struct ContentArgs {
     #[arg(value_name = "KEY[#base64|#file]=VALUE")]
@@ -142,6 +165,17 @@ impl ContentArgs {
         content.validate()?;
         Ok(Some(content))
     }
+
+    /// A new secret named `name`, checked before connecting.
+    fn new_secret(&self, name: &str) -> Result<NewSecret> {
+        let content = self.content()?.ok_or("missing secret value or filename")?;
+        let mut secret = NewSecret::new(name, content);
+        if let Some(info) = &self.info {
+            secret = secret.description(info.as_str());
+        }
+        secret.validate()?;
+        Ok(secret)
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -166,31 +200,37 @@ fn main() -> ExitCode {
     }
 }
 
+/// Checks the command's arguments, then connects and carries it out: nothing the controller
+/// is not needed for waits on a connection.
 fn run(cli: Cli) -> Result<()> {
     let model = cli.model.as_deref();
     match cli.command {
-        Command::AddSecret {
-            name,
-            content: args,
-        } => {
-            let content = args.content()?.ok_or("missing secret value or filename")?;
-            let uri = connect(model)?
-                .secrets()
-                .add(&name, &content, args.info.as_deref())?;
+        Command::AddSecret { name, content } => {
+            let secret = content.new_secret(&name)?;
+            let uri = connect(model)?.secrets().add(&secret)?;
             writeln!(io::stdout(), "{uri}")?;
+        }
+        Command::EnsureSecret { name, content } => {
+            let secret = content.new_secret(&name)?;
+            let (uri, what) = match connect(model)?.secrets().ensure(&secret)? {
+                Ensured::Created(uri) => (uri, "created"),
+                Ensured::Updated(uri) => (uri, "updated"),
+                Ensured::Unchanged(uri) => (uri, "unchanged"),
+            };
+            writeln!(io::stdout(), "{uri} {what}")?;
         }
         Command::UpdateSecret {
             secret,
-            content: args,
+            content,
             name,
             auto_prune,
         } => {
             let secret = SecretRef::parse(&secret)?;
             let mut update = SecretUpdate::new();
-            if let Some(content) = args.content()? {
-                update = update.content(content);
+            if let Some(new_content) = content.content()? {
+                update = update.content(new_content);
             }
-            if let Some(info) = args.info {
+            if let Some(info) = content.info {
                 update = update.description(info);
             }
             if let Some(name) = name {
@@ -199,18 +239,25 @@ fn run(cli: Cli) -> Result<()> {
             if let Some(on) = auto_prune {
                 update = update.auto_prune(on);
             }
+            update.validate()?;
             connect(model)?.secrets().update(&secret, &update)?;
         }
         Command::RemoveSecret { secret, revision } => {
             let secret = SecretRef::parse(&secret)?;
-            connect(model)?.secrets().remove(&secret, revision)?;
+            let removal = match revision {
+                Some(revision) => Removal::revisions(secret, [revision]),
+                None => Removal::secret(secret),
+            };
+            removal.validate()?;
+            for result in connect(model)?.secrets().remove_many(&[removal])? {
+                result?;
+            }
         }
         Command::GrantSecret { secret, apps } => grant_or_revoke(model, &secret, &apps, true)?,
         Command::RevokeSecret { secret, apps } => grant_or_revoke(model, &secret, &apps, false)?,
+        Command::EnsureAccess { secret, apps } => ensure_access(model, &secret, &apps)?,
         Command::Secrets { format } => {
-            let secrets = connect(model)?
-                .secrets()
-                .list(&SecretFilter::all(), false)?;
+            let secrets = connect(model)?.secrets().list(&ListOptions::new())?;
             match format {
                 ListFormat::Tabular => common::print_table(&secrets)?,
                 ListFormat::Yaml => common::print_map(&secrets, Format::Yaml, false)?,
@@ -231,12 +278,20 @@ fn run(cli: Cli) -> Result<()> {
             if revisions && revision.is_some() {
                 return Err("specify either --revisions or --revision but not both".into());
             }
+            if revision == Some(0) {
+                return Err("secret revisions start at 1; revision 0 does not exist".into());
+            }
             let secret = SecretRef::parse(&secret)?;
-            let options = ShowOptions {
-                reveal,
-                revision,
-                revisions,
-            };
+            let mut options = ShowOptions::new();
+            if reveal {
+                options = options.reveal();
+            }
+            if let Some(revision) = revision {
+                options = options.at_revision(revision);
+            }
+            if revisions {
+                options = options.list_revisions();
+            }
             let info = connect(model)?.secrets().show(&secret, &options)?;
             common::print_map(&[info], format, true)?;
         }
@@ -250,10 +305,23 @@ fn connect(model: Option<&str>) -> Result<Client> {
     Ok(Client::connect(&options)?)
 }
 
+/// `APP[,APP...]`, refusing an empty name (`a,,b`) before connecting. `allow_none` takes an
+/// empty list as no applications.
+fn applications(list: &str, allow_none: bool) -> Result<Vec<&str>> {
+    if list.is_empty() && allow_none {
+        return Ok(Vec::new());
+    }
+    let apps: Vec<&str> = list.split(',').collect();
+    if apps.iter().any(|a| a.trim().is_empty()) {
+        return Err(format!("application names cannot be empty in {list:?}").into());
+    }
+    Ok(apps)
+}
+
 /// Reports the applications that succeeded, then an `ERROR` line for each that failed.
 fn grant_or_revoke(model: Option<&str>, secret: &str, apps: &str, grant: bool) -> Result<()> {
     let secret = SecretRef::parse(secret)?;
-    let apps: Vec<&str> = apps.split(',').collect();
+    let apps = applications(apps, false)?;
     let mut client = connect(model)?;
     let results = match grant {
         true => client.secrets().grant(&secret, &apps)?,
@@ -261,7 +329,7 @@ fn grant_or_revoke(model: Option<&str>, secret: &str, apps: &str, grant: bool) -
     };
     let mut failures: Vec<String> = results
         .iter()
-        .filter_map(|(app, r)| Some(format!("{app}: {}", r.as_ref().err()?)))
+        .filter_map(|(app, r)| Some(format!("{app}: {}", common::message(r.as_ref().err()?))))
         .collect();
     let Some(last) = failures.pop() else {
         return Ok(());
@@ -270,6 +338,32 @@ fn grant_or_revoke(model: Option<&str>, secret: &str, apps: &str, grant: bool) -
     for (app, _) in results.iter().filter(|(_, r)| r.is_ok()) {
         eprintln!("{done} access to {secret} for {app}");
     }
+    for failure in failures {
+        eprintln!("ERROR {failure}");
+    }
+    Err(last.into())
+}
+
+/// Prints each change made; an `ERROR` line for each that failed.
+fn ensure_access(model: Option<&str>, secret: &str, apps: &str) -> Result<()> {
+    let secret = SecretRef::parse(secret)?;
+    let apps = applications(apps, true)?;
+    let changes = connect(model)?.secrets().ensure_access(&secret, &apps)?;
+    let mut out = io::stdout().lock();
+    let mut failures = Vec::new();
+    for change in &changes {
+        let verb = match change.action {
+            AccessAction::Grant => "granted",
+            AccessAction::Revoke => "revoked",
+        };
+        match &change.result {
+            Ok(()) => writeln!(out, "{verb} {}", change.application)?,
+            Err(e) => failures.push(format!("{}: {}", change.application, common::message(e))),
+        }
+    }
+    let Some(last) = failures.pop() else {
+        return Ok(());
+    };
     for failure in failures {
         eprintln!("ERROR {failure}");
     }

@@ -24,8 +24,8 @@ use clap::Parser;
 use common::Result;
 use juju_secrets::testing::TestController;
 use juju_secrets::{
-    Client, ClientStore, ConnectOptions, ErrorCode, SecretContent, SecretFilter, SecretRef,
-    SecretUpdate, SecretsApi, ShowOptions,
+    Client, ClientStore, ConnectOptions, ErrorKind, ListOptions, NewSecret, SecretContent,
+    SecretUpdate, SecretUri, SecretsApi, ShowOptions,
 };
 
 #[derive(Parser)]
@@ -57,12 +57,11 @@ fn run(args: &Args) -> Result<()> {
     let mut client = Client::connect(&options)?;
     println!(
         "Connected to model {} on controller {} as {} (Juju {}).",
-        options.model_name().unwrap_or(options.model_uuid()),
+        options.model_name().or(options.model_uuid()).unwrap_or("?"),
         options.controller_name().unwrap_or("?"),
         options.user(),
         client.login_info().server_version,
     );
-    let secret = SecretRef::name(&name);
     let mut secrets = client.secrets();
 
     step(
@@ -71,38 +70,39 @@ fn run(args: &Args) -> Result<()> {
         format!("juju add-secret {name} token=34ae35facd4 --info ..."),
     );
     let content = SecretContent::from_pairs([("token", "34ae35facd4")])?;
-    let uri = secrets.add(&name, &content, Some("API token for the quickstart"))?;
+    let secret = NewSecret::new(&name, content).description("API token for the quickstart");
+    let uri = secrets.add(&secret)?;
     println!("    created {uri}");
 
-    let outcome = guide(&mut secrets, &secret, &name, &args.app);
+    let outcome = guide(&mut secrets, &name, &args.app);
     if outcome.is_err() {
         println!("\nA step failed: removing {uri} (best effort).");
-        cleanup(&mut secrets, &options, &uri.into());
+        cleanup(&mut secrets, &options, &uri);
     }
     outcome.map(|()| println!("\nDone: every step of the guide worked."))
 }
 
 /// The steps after adding the secret; any error ends the walk.
-fn guide(secrets: &mut SecretsApi<'_>, secret: &SecretRef, name: &str, app: &str) -> Result<()> {
+fn guide(secrets: &mut SecretsApi<'_>, name: &str, app: &str) -> Result<()> {
     step(2, "list the model's secrets", "juju secrets".into());
-    common::print_table(&secrets.list(&SecretFilter::all(), false)?)?;
+    common::print_table(&secrets.list(&ListOptions::new())?)?;
 
     step(3, "grant access", format!("juju grant-secret {name} {app}"));
-    for (app, result) in secrets.grant(secret, &[app])? {
+    for (app, result) in secrets.grant(name, &[app])? {
         let hint = "pass --app with an application deployed in this model";
         result.map_err(|e| format!("cannot grant {app} access ({e}); {hint}"))?;
     }
-    show_access(secrets, secret)?;
+    show_access(secrets, name)?;
 
     step(
         4,
         "revoke access",
         format!("juju revoke-secret {name} {app}"),
     );
-    for (_, result) in secrets.revoke(secret, &[app])? {
+    for (_, result) in secrets.revoke(name, &[app])? {
         result?;
     }
-    show_access(secrets, secret)?;
+    show_access(secrets, name)?;
 
     step(
         5,
@@ -112,14 +112,14 @@ fn guide(secrets: &mut SecretsApi<'_>, secret: &SecretRef, name: &str, app: &str
     let update = SecretUpdate::new()
         .content(SecretContent::from_pairs([("token", "8f3e9c0d1a7")])?)
         .description("API token for the quickstart, rotated");
-    secrets.update(secret, &update)?;
-    let info = secrets.show(secret, &ShowOptions::default())?;
+    secrets.update(name, &update)?;
+    let info = secrets.show(name, &ShowOptions::new())?;
     println!("    latest revision: {}", info.latest_revision);
     println!(
         "    description: {}",
         info.description.as_deref().unwrap_or("-")
     );
-    let token = secrets.get_value(secret, "token")?;
+    let token = secrets.get_value(name, "token")?;
     let token = token.as_str().unwrap_or("(not UTF-8)");
     println!(
         "    token, revealed as `juju show-secret {name} --reveal` would (a demo value): {token}"
@@ -130,13 +130,9 @@ fn guide(secrets: &mut SecretsApi<'_>, secret: &SecretRef, name: &str, app: &str
         "remove revision 1",
         format!("juju remove-secret {name} --revision 1"),
     );
-    secrets.remove(secret, Some(1))?;
-    let revisions = ShowOptions {
-        revisions: true,
-        ..ShowOptions::default()
-    };
+    secrets.remove_revisions(name, &[1])?;
     let left: Vec<u32> = secrets
-        .show(secret, &revisions)?
+        .show(name, &ShowOptions::new().list_revisions())?
         .revisions
         .iter()
         .map(|r| r.revision)
@@ -144,9 +140,9 @@ fn guide(secrets: &mut SecretsApi<'_>, secret: &SecretRef, name: &str, app: &str
     println!("    revisions left: {left:?}");
 
     step(7, "remove the secret", format!("juju remove-secret {name}"));
-    secrets.remove(secret, None)?;
-    match secrets.show(secret, &ShowOptions::default()) {
-        Err(e) if e.code() == Some(ErrorCode::NotFound) => println!("    {name} is gone"),
+    secrets.remove(name)?;
+    match secrets.show(name, &ShowOptions::new()) {
+        Err(e) if e.kind() == Some(ErrorKind::NotFound) => println!("    {name} is gone"),
         Err(e) => return Err(e.into()),
         Ok(_) => return Err(format!("{name} is still there after removing it").into()),
     }
@@ -158,21 +154,21 @@ fn step(n: u32, what: &str, command: String) {
     println!("\n[{n}/7] {what}: {command}");
 }
 
-fn show_access(secrets: &mut SecretsApi<'_>, secret: &SecretRef) -> Result<()> {
-    let info = secrets.show(secret, &ShowOptions::default())?;
+fn show_access(secrets: &mut SecretsApi<'_>, name: &str) -> Result<()> {
+    let info = secrets.show(name, &ShowOptions::new())?;
     let apps: Vec<&str> = info.granted_applications().collect();
     println!("    applications with access: {apps:?}");
     Ok(())
 }
 
 /// Removes the secret; if this connection is unusable, tries once more on a new one.
-fn cleanup(secrets: &mut SecretsApi<'_>, options: &ConnectOptions, secret: &SecretRef) {
-    let retry = |e: juju_secrets::Error| match e.code() {
-        Some(ErrorCode::NotFound) => Ok(()),
+fn cleanup(secrets: &mut SecretsApi<'_>, options: &ConnectOptions, secret: &SecretUri) {
+    let retry = |e: juju_secrets::Error| match e.kind() {
+        Some(ErrorKind::NotFound) => Ok(()),
         Some(_) => Err(e),
-        None => Client::connect(options)?.secrets().remove(secret, None),
+        None => Client::connect(options)?.secrets().remove(secret),
     };
-    match secrets.remove(secret, None).or_else(retry) {
+    match secrets.remove(secret).or_else(retry) {
         Ok(()) => println!("{secret} is removed."),
         Err(e) => eprintln!(
             "ERROR cannot remove {secret}: {e}; remove it with `juju remove-secret {secret}`"

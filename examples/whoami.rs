@@ -70,7 +70,7 @@ fn whoami() -> Result<(), Box<dyn std::error::Error>> {
             .map(|u| u.model_access.as_str())
             .filter(|a| !a.is_empty()),
         secrets_facade: SecretsFacade {
-            offered: login.facades.get("Secrets").map_or(&[], Vec::as_slice),
+            offered: login.offered("Secrets"),
             negotiated: client.facade_version("Secrets"),
         },
     };

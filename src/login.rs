@@ -241,7 +241,7 @@ pub(crate) fn login(
     );
     let answer: Result<WireLoginResult> = match credentials {
         Credentials::Password(password) => {
-            let request = v3_request(options, password.expose(), &empty_slices()?);
+            let request = v3_request(options, password.expose(), empty_slices()?);
             conn.call(Call::read("Admin", 3, "Login"), &request, deadline)
         }
         Credentials::Macaroons(macaroons) => {

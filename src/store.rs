@@ -151,7 +151,14 @@ impl ClientStore {
     /// An account with a password logs in with it. An account without one (an external user,
     /// such as `bob@external`) logs in with the macaroons `juju login` saved in
     /// `cookies/<controller>.json`; expired ones are left out, and when none is left the
-    /// controller asks for a discharge ([`Error::DischargeRequired`]: run `juju login`).
+    /// controller asks for a discharge ([`Error::DischargeRequired`]: run `juju login`). A
+    /// controller marked `oidc-login` (JAAS) logs in with the session token `juju login` saved
+    /// for the account (`access-token`); [`ClientStore::resolve_env`] also takes client
+    /// credentials from the environment.
+    ///
+    /// A Kubernetes controller that the `juju` CLI reaches through a port-forward
+    /// (`proxy-config`) is refused with the `kubectl port-forward` command that makes it
+    /// reachable: this crate does not open port-forwards.
     ///
     /// ```
     /// use juju_secrets::ClientStore;
@@ -165,7 +172,7 @@ impl ClientStore {
     /// #     admin/default: {uuid: 8f5a1b2c-3d4e-4f60-8a1b-2c3d4e5f6a7b}\n    current-model: admin/default\n")?;
     /// let store = ClientStore::open(&dir)?;
     /// let options = store.resolve(None, Some("prod:default"))?;
-    /// assert_eq!(options.model_uuid(), "8f5a1b2c-3d4e-4f60-8a1b-2c3d4e5f6a7b");
+    /// assert_eq!(options.model_uuid(), Some("8f5a1b2c-3d4e-4f60-8a1b-2c3d4e5f6a7b"));
     /// assert_eq!(options.model_name(), Some("admin/default"));
     /// assert_eq!(options.endpoints(), ["10.0.0.2:17070"]);
     /// # std::fs::remove_dir_all(&dir)?;
@@ -175,7 +182,8 @@ impl ClientStore {
     /// # Errors
     /// [`Error::Config`] saying what to do when there is no current controller or model, the
     /// controller is unknown (listing the known ones), a UUID prefix matches several models, the
-    /// controller has no account, or its cookie jar cannot be read.
+    /// controller has no account or session token, its cookie jar cannot be read, or it is
+    /// reached through a Kubernetes port-forward.
     pub fn resolve(&self, controller: Option<&str>, model: Option<&str>) -> Result<ConnectOptions> {
         self.resolve_with(controller, model, None)
     }

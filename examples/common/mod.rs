@@ -21,9 +21,21 @@ pub fn exit(result: Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("ERROR {e}");
+            match e.downcast_ref::<juju_secrets::Error>() {
+                Some(e) => eprintln!("ERROR {}", message(e)),
+                None => eprintln!("ERROR {e}"),
+            }
             ExitCode::FAILURE
         }
+    }
+}
+
+/// An error as `juju` prints it: the controller's own message for its errors (`permission
+/// denied`), this crate's message for the others.
+pub fn message(e: &juju_secrets::Error) -> String {
+    match e.api() {
+        Some(api) => api.message.clone(),
+        None => e.to_string(),
     }
 }
 

@@ -84,9 +84,7 @@ impl SecretsApi<'_> {
     /// between the look-up and the create, the create fails with
     /// [`ErrorKind::AlreadyExists`](crate::ErrorKind::AlreadyExists) and nothing is overwritten.
     pub fn ensure(&mut self, secret: &NewSecret) -> Result<Ensured> {
-        if secret.name.trim().is_empty() {
-            return Err(Error::invalid("a user secret needs a name"));
-        }
+        secret.validate()?;
         let wire = secret.content.to_wire()?;
         let Some(existing) = self.user_secret(&secret.name)? else {
             return self.add(secret).map(Ensured::Created);

@@ -127,6 +127,15 @@ impl SecretsApi<'_> {
 
     /// The decoded content of a secret's latest revision.
     ///
+    /// ```
+    /// # let controller = juju_secrets::testing::TestController::start()?;
+    /// # controller.insert_secret("db-creds", &[("user", b"app".as_slice()), ("password", b"s3cr3t".as_slice())]);
+    /// # let mut client = juju_secrets::Client::connect(&controller.connect_options())?;
+    /// let content = client.secrets().get("db-creds")?;
+    /// assert_eq!(content.keys().collect::<Vec<_>>(), ["password", "user"]);
+    /// # Ok::<(), juju_secrets::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// As [`SecretsApi::show`], and the controller's error when the content cannot be read.
     pub fn get(&mut self, secret: impl IntoSecretRef) -> Result<SecretContent> {

@@ -147,6 +147,18 @@ impl NewSecret {
     pub fn content(&self) -> &SecretContent {
         &self.content
     }
+
+    /// Checks what the controller would refuse, as adding the secret does before sending
+    /// anything: an empty name, or content that breaks Juju's rules.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] saying what is wrong.
+    pub fn validate(&self) -> Result<()> {
+        if self.name.trim().is_empty() {
+            return Err(Error::invalid("a user secret needs a name"));
+        }
+        self.content.validate()
+    }
 }
 
 /// What to change in a secret, for [`SecretsApi::update`](super::SecretsApi::update): only what
@@ -207,17 +219,25 @@ impl SecretUpdate {
             && self.auto_prune.is_none()
     }
 
-    /// Refuses what the controller would refuse: no change, or an empty new name.
-    pub(crate) fn check(&self, secret: &SecretRef) -> Result<()> {
+    /// Checks what the controller would refuse, as updating does before sending anything: no
+    /// change at all, an empty new name, or content that breaks Juju's rules.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] saying what is wrong.
+    pub fn validate(&self) -> Result<()> {
         if self.is_empty() {
-            return Err(Error::invalid(format!(
-                "the update of {secret} changes nothing"
-            )));
+            return Err(Error::invalid(
+                "the update changes nothing: give new content, a new name, a description or \
+                 auto-prune",
+            ));
         }
         if self.name.as_deref().is_some_and(|n| n.trim().is_empty()) {
             return Err(Error::invalid("a secret's new name cannot be empty"));
         }
-        Ok(())
+        match &self.content {
+            Some(content) => content.validate(),
+            None => Ok(()),
+        }
     }
 }
 
@@ -265,8 +285,12 @@ impl Removal {
         }
     }
 
-    /// Refuses what cannot be sent: no revisions, or revision 0.
-    pub(crate) fn check(&self) -> Result<()> {
+    /// Checks what cannot be sent, as removing does before sending anything: no revisions, or
+    /// revision 0.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] saying what is wrong.
+    pub fn validate(&self) -> Result<()> {
         if !self.whole && self.revisions.is_empty() {
             return Err(Error::invalid(format!(
                 "name at least one revision of {} to remove (Removal::secret removes it all)",

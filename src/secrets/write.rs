@@ -38,6 +38,16 @@ fn single<T>(mut results: Vec<Result<T>>) -> Result<T> {
 impl SecretsApi<'_> {
     /// Adds a user secret and returns its URI. (`CreateSecrets`)
     ///
+    /// ```
+    /// # let controller = juju_secrets::testing::TestController::start()?;
+    /// # let mut client = juju_secrets::Client::connect(&controller.connect_options())?;
+    /// use juju_secrets::{NewSecret, SecretContent};
+    /// let content = SecretContent::from_args(&["user=app", "password=s3cr3t"])?;
+    /// let uri = client.secrets().add(&NewSecret::new("db-creds", content).description("database credentials"))?;
+    /// assert!(uri.to_string().starts_with("secret:"));
+    /// # Ok::<(), juju_secrets::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// - [`Error::InvalidInput`] before any I/O: an empty name, invalid content;
     /// - [`Error::Unsupported`] before any I/O on controllers older than Juju 3.3;
@@ -77,9 +87,7 @@ impl SecretsApi<'_> {
         }
         let mut args = Vec::with_capacity(secrets.len());
         for secret in secrets {
-            if secret.name.trim().is_empty() {
-                return Err(Error::invalid("a user secret needs a name"));
-            }
+            secret.validate()?;
             args.push(wire::CreateSecretArg {
                 label: Some(&secret.name),
                 description: secret.description.as_deref(),
@@ -128,6 +136,19 @@ impl SecretsApi<'_> {
     /// Changes several secrets in one round trip; one result per change, in order. An empty
     /// list sends nothing.
     ///
+    /// ```
+    /// # let controller = juju_secrets::testing::TestController::start()?;
+    /// # controller.insert_secret("first", &[("token", b"1".as_slice())]);
+    /// # let mut client = juju_secrets::Client::connect(&controller.connect_options())?;
+    /// use juju_secrets::{SecretRef, SecretUpdate};
+    /// let results = client.secrets().update_many(&[
+    ///     (SecretRef::name("first"), SecretUpdate::new().description("the first")),
+    ///     (SecretRef::name("missing"), SecretUpdate::new().description("nobody")),
+    /// ])?;
+    /// assert!(results[0].is_ok() && results[1].is_err());
+    /// # Ok::<(), juju_secrets::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// The outer error when the whole call fails (including any invalid item, before any I/O).
     pub fn update_many(
@@ -144,7 +165,7 @@ impl SecretsApi<'_> {
         }
         let mut args = Vec::with_capacity(changes.len());
         for &(secret, change) in changes {
-            change.check(secret)?;
+            change.validate()?;
             let (uri, existing_label) = target(secret)?;
             args.push(wire::UpdateUserSecretArg {
                 uri,
@@ -161,6 +182,15 @@ impl SecretsApi<'_> {
     }
 
     /// Removes a whole secret: every revision, its grants and its name. (`RemoveSecrets`)
+    ///
+    /// ```
+    /// # let controller = juju_secrets::testing::TestController::start()?;
+    /// # let uri = controller.insert_secret("old-token", &[("token", b"1".as_slice())]);
+    /// # let mut client = juju_secrets::Client::connect(&controller.connect_options())?;
+    /// client.secrets().remove("old-token")?; // or its URI: remove(&uri), remove("secret:...")
+    /// assert!(client.secrets().remove(uri.as_str()).is_err()); // gone
+    /// # Ok::<(), juju_secrets::Error>(())
+    /// ```
     ///
     /// # Errors
     /// [`Error::InvalidInput`] before any I/O for an empty name; [`Error::Api`] with
@@ -199,6 +229,20 @@ impl SecretsApi<'_> {
     /// Removes several secrets or revisions in one round trip; one result per item, in order.
     /// An empty list sends nothing.
     ///
+    /// ```
+    /// # let controller = juju_secrets::testing::TestController::start()?;
+    /// # controller.insert_secret("a-token", &[("token", b"1".as_slice())]);
+    /// # controller.insert_secret("b-token", &[("token", b"1".as_slice())]);
+    /// # let mut client = juju_secrets::Client::connect(&controller.connect_options())?;
+    /// use juju_secrets::{Removal, SecretRef};
+    /// let results = client.secrets().remove_many(&[
+    ///     Removal::secret(SecretRef::name("a-token")),
+    ///     Removal::revisions(SecretRef::name("b-token"), [1]),
+    /// ])?;
+    /// assert!(results.iter().all(Result::is_ok));
+    /// # Ok::<(), juju_secrets::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// The outer error when the whole call fails (including an item without revisions or with
     /// revision 0, before any I/O).
@@ -208,7 +252,7 @@ impl SecretsApi<'_> {
         }
         let mut args = Vec::with_capacity(removals.len());
         for removal in removals {
-            removal.check()?;
+            removal.validate()?;
             let (uri, label) = target(&removal.secret)?;
             args.push(wire::DeleteSecretArg {
                 uri,
@@ -247,6 +291,18 @@ impl SecretsApi<'_> {
 
     /// Revokes applications' access; one result per application. Revoking an access that does
     /// not exist succeeds. (`RevokeSecret`)
+    ///
+    /// ```
+    /// # let controller = juju_secrets::testing::TestController::start()?;
+    /// # controller.insert_secret("db-creds", &[("password", b"s3cr3t".as_slice())]);
+    /// # let mut client = juju_secrets::Client::connect(&controller.connect_options())?;
+    /// let mut secrets = client.secrets();
+    /// secrets.grant("db-creds", &["mysql", "wordpress"])?;
+    /// secrets.revoke("db-creds", &["mysql"])?;
+    /// let info = secrets.show("db-creds", &Default::default())?;
+    /// assert_eq!(info.granted_applications().collect::<Vec<_>>(), ["wordpress"]);
+    /// # Ok::<(), juju_secrets::Error>(())
+    /// ```
     ///
     /// # Errors
     /// As [`SecretsApi::grant`].
