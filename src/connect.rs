@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 use log::debug;
 use serde::Deserialize;
 
+use crate::bounded::Items;
 use crate::deadline::Deadline;
 use crate::error::{ApiError, Error, ErrorKind, Result};
 use crate::login::{self, LoginInfo, Target};
@@ -121,7 +122,7 @@ fn follow(options: ConnectOptions, deadline: Deadline) -> Result<Session> {
 #[serde(rename_all = "kebab-case")]
 struct WireRedirectInfo {
     #[serde(default)]
-    servers: Vec<Vec<HostPort>>,
+    servers: Items<Items<HostPort>>,
     #[serde(default)]
     ca_cert: String,
     #[serde(default)]
@@ -140,7 +141,12 @@ fn redirect_in(e: &ApiError, options: &ConnectOptions) -> Option<Redirect> {
     Some(Redirect {
         model_uuid: options.model_uuid.clone().unwrap_or_default(),
         from: describe_controller(options.controller_name.as_deref(), &options.endpoints),
-        servers: info.servers,
+        servers: info
+            .servers
+            .into_vec()
+            .into_iter()
+            .map(Items::into_vec)
+            .collect(),
         ca_cert: info.ca_cert,
         controller_tag: info.controller_tag,
         controller_alias: Some(info.controller_alias).filter(|a| !a.is_empty()),

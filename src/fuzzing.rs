@@ -7,9 +7,50 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use crate::login::{LoginInfo, WireLoginResult};
+use crate::models::UserModelList;
 use crate::rpc::Response;
-use crate::secrets::wire::{ListSecretResult, Results};
+use crate::secrets::wire::{ErrorResult, ListResults, WriteResults};
 use crate::{ClientStore, Error, SecretInfo};
+
+/// What kind of answer [`decode_answer`] decodes.
+#[derive(Clone, Copy, Debug)]
+pub enum Answer {
+    /// `Secrets.ListSecrets`, into [`SecretInfo`]s.
+    ListSecrets,
+    /// A write's `ErrorResults`, for a request of this many items.
+    Write(usize),
+    /// `Admin.Login`, into [`LoginInfo`].
+    Login,
+    /// `ModelManager.ListModels`.
+    ListModels,
+}
+
+/// Decodes one answer frame exactly as the client does for `kind`, keeping everything it
+/// decoded until it returns: for measuring what a frame can cost (`tests/memory.rs`).
+/// Returns how many items it held.
+pub fn decode_answer(kind: Answer, frame: &str) -> Result<usize, Error> {
+    let response = Response::parse(frame)?;
+    match kind {
+        Answer::ListSecrets => {
+            let infos = crate::secrets::infos(response.into_result::<ListResults>("L")?)?;
+            Ok(std::hint::black_box(infos).len())
+        }
+        Answer::Write(n) => {
+            let reply = response.into_result::<WriteResults>("W")?;
+            let results: Vec<ErrorResult> =
+                crate::secrets::per_item(reply, n, crate::secrets::UPDATE)?;
+            Ok(std::hint::black_box(results).len())
+        }
+        Answer::Login => {
+            let info = LoginInfo::from(response.into_result::<WireLoginResult>("A")?);
+            Ok(std::hint::black_box(info).facades.len())
+        }
+        Answer::ListModels => {
+            let list = response.into_result::<UserModelList>("M")?;
+            Ok(std::hint::black_box(list).len())
+        }
+    }
+}
 
 /// A cookie jar of the juju client store (`cookies/<controller>.json`), decoded for a few
 /// hosts as [`ClientStore`] decodes it.
@@ -34,7 +75,7 @@ pub fn envelope(data: &[u8]) {
     let _ = response.id;
     let _ = describe(response.into_result::<serde::de::IgnoredAny>("Fuzz.Value"));
     if let Ok(response) = Response::parse(text) {
-        if let Ok(results) = response.into_result::<Results<ListSecretResult>>("Fuzz.List") {
+        if let Ok(results) = response.into_result::<ListResults>("Fuzz.List") {
             list_results(results);
         }
     }
@@ -47,7 +88,7 @@ pub fn envelope(data: &[u8]) {
 
 /// The `response` of `Secrets.ListSecrets` (JSON), decoded into [`SecretInfo`]s.
 pub fn list_secrets(data: &[u8]) {
-    if let Ok(results) = serde_json::from_slice::<Results<ListSecretResult>>(data) {
+    if let Ok(results) = serde_json::from_slice::<ListResults>(data) {
         list_results(results);
     }
 }
@@ -104,8 +145,8 @@ pub fn client_store(data: &[u8]) {
     }
 }
 
-fn list_results(results: Results<ListSecretResult>) {
-    for result in results.results.unwrap_or_default() {
+fn list_results(results: ListResults) {
+    for result in results.results.unwrap_or_default().into_vec() {
         if let Ok(info) = describe(SecretInfo::from_wire(result)) {
             let _ = info.is_user_secret();
             let _ = info.granted_applications().count();

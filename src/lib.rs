@@ -144,6 +144,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod bounded;
 mod client;
 mod connect;
 mod cookies;

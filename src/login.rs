@@ -8,6 +8,7 @@ use log::debug;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
+use crate::bounded::Items;
 use crate::credentials::Credentials;
 use crate::deadline::Deadline;
 use crate::error::{Error, ErrorKind, Result};
@@ -82,11 +83,11 @@ struct SessionTokenRequest<'a> {
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "kebab-case", default)]
 pub(crate) struct WireLoginResult {
-    servers: Option<Vec<Vec<HostPort>>>,
+    servers: Option<Items<Items<HostPort>>>,
     model_tag: String,
     controller_tag: String,
     user_info: Option<UserInfo>,
-    facades: Option<Vec<WireFacade>>,
+    facades: Option<Items<WireFacade>>,
     server_version: String,
     public_dns_name: String,
     /// A macaroon to discharge (legacy JSON) when the login needs one.
@@ -201,6 +202,7 @@ impl From<WireLoginResult> for LoginInfo {
         let facades = w
             .facades
             .unwrap_or_default()
+            .into_vec()
             .into_iter()
             .map(|f| (f.name, f.versions))
             .collect();
@@ -209,7 +211,13 @@ impl From<WireLoginResult> for LoginInfo {
             model_tag: w.model_tag,
             controller_tag: w.controller_tag,
             user_info: w.user_info,
-            servers: w.servers.unwrap_or_default(),
+            servers: w
+                .servers
+                .unwrap_or_default()
+                .into_vec()
+                .into_iter()
+                .map(Items::into_vec)
+                .collect(),
             public_dns_name: Some(w.public_dns_name).filter(|s| !s.is_empty()),
             facades,
         }

@@ -4,6 +4,7 @@
 use log::{debug, warn};
 use serde::{Deserialize, Serialize};
 
+use crate::bounded::Items;
 use crate::deadline::Deadline;
 use crate::error::{Error, Result, UnknownModel};
 use crate::login::LoginInfo;
@@ -21,8 +22,16 @@ struct Entity {
 /// (the field is not `omitempty`).
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "kebab-case", default)]
-struct UserModelList {
-    user_models: Option<Vec<UserModel>>,
+pub(crate) struct UserModelList {
+    user_models: Option<Items<UserModel>>,
+}
+
+impl UserModelList {
+    /// How many models it lists.
+    #[cfg(feature = "fuzzing")]
+    pub(crate) fn len(&self) -> usize {
+        self.user_models.as_ref().map_or(0, |m| m.0.len())
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -75,6 +84,7 @@ pub(crate) fn find(
     let models: Vec<(String, String)> = list
         .user_models
         .unwrap_or_default()
+        .into_vec()
         .into_iter()
         .map(|m| (m.model.qualified(&options.user), m.model.uuid))
         .filter(|(_, uuid)| !uuid.is_empty())

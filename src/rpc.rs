@@ -130,7 +130,7 @@ impl Response<'_> {
         serde_json::from_str(text).map_err(|e| {
             Error::protocol(format!(
                 "the controller sent a frame that is not a Juju API response: {}",
-                unquoted(&e)
+                sensitive::unquoted(&e)
             ))
         })
     }
@@ -152,34 +152,10 @@ impl Response<'_> {
         serde_json::from_str(raw).map_err(|e| {
             Error::protocol(format!(
                 "the response to {what} does not have the expected shape: {}",
-                unquoted(&e)
+                sensitive::unquoted(&e)
             ))
         })
     }
-}
-
-/// A decoding error without the strings it quotes (`invalid type: string "…"`): a value in the
-/// wrong place may be a secret, and error messages never carry one.
-pub(crate) fn unquoted(e: &serde_json::Error) -> String {
-    let text = e.to_string();
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        out.push(c);
-        if c == '"' {
-            let mut escaped = false;
-            for c in chars.by_ref() {
-                match c {
-                    _ if escaped => escaped = false,
-                    '\\' => escaped = true,
-                    '"' => break,
-                    _ => {}
-                }
-            }
-            out.push_str("…\"");
-        }
-    }
-    out
 }
 
 /// A per-item error inside bulk results: `{"message", "code", "info"}`.

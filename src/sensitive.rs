@@ -1,6 +1,6 @@
 //! Text that may hold passwords, tokens or secret values: serialised into one buffer of the exact
 //! size (counted first), so no smaller buffer is ever freed holding part of it, and zeroed when
-//! dropped. Depends on nothing.
+//! dropped; and decoding errors that never quote it. Depends on nothing.
 
 use std::io;
 
@@ -16,6 +16,30 @@ pub(crate) fn to_json<T: Serialize + ?Sized>(
     let mut buffer = Zeroizing::new(Vec::with_capacity(size.0));
     serde_json::to_writer(&mut *buffer, value)?;
     Ok(buffer)
+}
+
+/// A decoding error without the strings it quotes (`invalid type: string "…"`): a value in the
+/// wrong place may be a secret, and error messages never carry one.
+pub(crate) fn unquoted(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == '"' {
+            let mut escaped = false;
+            for c in chars.by_ref() {
+                match c {
+                    _ if escaped => escaped = false,
+                    '\\' => escaped = true,
+                    '"' => break,
+                    _ => {}
+                }
+            }
+            out.push_str("…\"");
+        }
+    }
+    out
 }
 
 /// A writer that only counts.

@@ -3,7 +3,7 @@ use crate::error::ApiError;
 
 fn info(facades: &[(&str, &[u32])]) -> LoginInfo {
     LoginInfo::from(WireLoginResult {
-        facades: Some(
+        facades: Some(Items(
             facades
                 .iter()
                 .map(|(n, v)| WireFacade {
@@ -11,7 +11,7 @@ fn info(facades: &[(&str, &[u32])]) -> LoginInfo {
                     versions: v.to_vec(),
                 })
                 .collect(),
-        ),
+        )),
         ..Default::default()
     })
 }

@@ -3,10 +3,14 @@
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde_json::value::RawValue;
 
+use crate::bounded::{self, Count};
 use crate::client::Client;
 use crate::error::{ApiError, Error, Result};
 use crate::rpc::{Call, WireError};
+
+use super::wire::WriteResults;
 
 use super::reference::SecretRef;
 
@@ -47,7 +51,7 @@ impl Client {
 /// it changes something (a write is never sent twice, and a failure after sending it is
 /// [`Error::OutcomeUnknown`]).
 #[derive(Clone, Copy, Debug)]
-pub(super) struct Method {
+pub(crate) struct Method {
     pub name: &'static str,
     since: u32,
     writes: bool,
@@ -56,7 +60,7 @@ pub(super) struct Method {
 /// Juju 3.1 and 3.2 offer only v1, which lists; v2 (Juju 3.3) adds the user secret writes.
 pub(super) const LIST: Method = Method::read("ListSecrets", 1);
 pub(super) const CREATE: Method = Method::write("CreateSecrets", 2);
-pub(super) const UPDATE: Method = Method::write("UpdateSecrets", 2);
+pub(crate) const UPDATE: Method = Method::write("UpdateSecrets", 2);
 pub(super) const REMOVE: Method = Method::write("RemoveSecrets", 2);
 pub(super) const GRANT: Method = Method::write("GrantSecret", 2);
 pub(super) const REVOKE: Method = Method::write("RevokeSecret", 2);
@@ -134,23 +138,27 @@ pub(super) fn target(secret: &SecretRef) -> Result<(String, &str)> {
     }
 }
 
-/// One result per item sent. More or fewer is never taken for success: for a write it means
-/// the change may or may not have been made ([`Error::OutcomeUnknown`]).
-pub(super) fn per_item<T>(
-    results: Option<Vec<T>>,
+/// A write's results, one per item sent. More or fewer is never taken for success, nor
+/// decoded: the change may or may not have been made ([`Error::OutcomeUnknown`]).
+pub(crate) fn per_item<T: DeserializeOwned>(
+    reply: WriteResults,
     expected: usize,
     method: Method,
 ) -> Result<Vec<T>> {
-    let results = results.unwrap_or_default();
-    if results.len() == expected {
-        return Ok(results);
-    }
-    let wrong = Error::protocol(format!(
-        "{} answered {} results for {expected} items",
-        method.operation(),
-        results.len()
-    ));
-    Err(after_sending(method, wrong))
+    let text = reply.results.as_deref().map_or("null", RawValue::get);
+    let text = if text == "null" { "[]" } else { text };
+    let cause = match bounded::exactly(text, expected) {
+        Ok(results) => return Ok(results),
+        Err(Count::Wrong(count)) => Error::protocol(format!(
+            "{} answered {count} results for {expected} items",
+            method.operation()
+        )),
+        Err(Count::Malformed(why)) => Error::protocol(format!(
+            "the results of {} do not have the expected shape: {why}",
+            method.operation()
+        )),
+    };
+    Err(after_sending(method, cause))
 }
 
 /// An answer a write cannot make sense of: it may have been carried out all the same.

@@ -6,11 +6,11 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Result};
 
 use super::api::{target, SecretsApi, GRANT, REVOKE};
+use super::content::WireData;
 use super::info::SecretInfo;
 use super::reference::{IntoSecretRef, SecretRef};
 use super::requests::{ListOptions, NewSecret, SecretUpdate, ShowOptions};
 use super::uri::SecretUri;
-use super::wire::WireData;
 use crate::sensitive;
 
 /// What [`SecretsApi::ensure`] did.
@@ -90,7 +90,7 @@ impl SecretsApi<'_> {
             return self.add(secret).map(Ensured::Created);
         };
         let same_content = match &existing.latest_checksum {
-            Some(sum) => *sum == checksum(&WireData(wire))?,
+            Some(sum) => *sum == checksum(&wire)?,
             None => self.get(&existing.uri)? == secret.content,
         };
         let same_description = secret
@@ -199,7 +199,7 @@ mod tests {
     #[test]
     fn checksum_matches_juju() {
         let content = SecretContent::from_pairs([("token", "1")]).unwrap();
-        let sum = checksum(&WireData(content.to_wire().unwrap())).unwrap();
+        let sum = checksum(&content.to_wire().unwrap()).unwrap();
         assert_eq!(
             sum,
             "cf73a4b0cec4a43e0f5e251d8d6b901c728e3a466168e225638703b4af657883"

@@ -60,9 +60,7 @@ impl SecretInfo {
         let content = match w.value {
             None => None,
             Some(wire::SecretValueResult { error: Some(e), .. }) => Some(Err(ApiError::from(e))),
-            Some(wire::SecretValueResult { data, .. }) => {
-                Some(Ok(SecretContent::from_wire(&data.unwrap_or_default())?))
-            }
+            Some(wire::SecretValueResult { data, .. }) => Some(Ok(data.unwrap_or_default().0)),
         };
         Ok(SecretInfo {
             uri,
@@ -77,12 +75,14 @@ impl SecretInfo {
             revisions: w
                 .revisions
                 .unwrap_or_default()
+                .into_vec()
                 .into_iter()
                 .map(RevisionInfo::from_wire)
                 .collect(),
             access: w
                 .access
                 .unwrap_or_default()
+                .into_vec()
                 .into_iter()
                 .map(|a| AccessGrant {
                     target: a.target_tag,

@@ -61,13 +61,7 @@ impl SecretsApi<'_> {
                 owner_tag: None,
             },
         };
-        let reply: wire::Results<wire::ListSecretResult> = self.call(LIST, &args)?;
-        let mut found: Vec<SecretInfo> = reply
-            .results
-            .unwrap_or_default()
-            .into_iter()
-            .map(SecretInfo::from_wire)
-            .collect::<Result<_>>()?;
+        let mut found = infos(self.call(LIST, &args)?)?;
         // Juju 3.1 and 3.2 (Secrets v1) have no `label` filter and 4.0.0 ignores it, listing
         // every secret: without this, `show` by name could answer another secret.
         if let Some(SecretRef::Name(name)) = &secret {
@@ -170,4 +164,14 @@ impl SecretsApi<'_> {
             keys: content.keys().map(str::to_owned).collect(),
         })
     }
+}
+
+/// The secrets a `ListSecrets` answer lists, in a vector of exactly their number.
+pub(crate) fn infos(reply: wire::ListResults) -> Result<Vec<SecretInfo>> {
+    let listed = reply.results.unwrap_or_default().into_vec();
+    let mut found = Vec::with_capacity(listed.len());
+    for result in listed {
+        found.push(SecretInfo::from_wire(result)?);
+    }
+    Ok(found)
 }

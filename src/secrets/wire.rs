@@ -1,30 +1,16 @@
 //! The `Secrets` facade's JSON, field for field as Juju names it (`rpc/params/secrets.go`).
 //! Optional fields are omitted when unset: Juju reads a present `""` as "set to empty".
 
-use std::collections::BTreeMap;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
-use serde::ser::SerializeMap;
-use serde::{Deserialize, Serialize, Serializer};
-use zeroize::Zeroizing;
-
+use super::content::{Revealed, WireData};
+use crate::bounded::Items;
 use crate::rpc::WireError;
 
-/// Base64 values, zeroed when dropped.
-pub(crate) struct WireData(pub Vec<(String, Zeroizing<String>)>);
-
-impl Serialize for WireData {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for (key, value) in &self.0 {
-            map.serialize_entry(key, value.as_str())?;
-        }
-        map.end()
-    }
-}
-
 #[derive(Serialize)]
-pub(crate) struct ContentParams {
-    pub data: WireData,
+pub(crate) struct ContentParams<'a> {
+    pub data: WireData<'a>,
 }
 
 #[derive(Serialize)]
@@ -60,7 +46,7 @@ pub(crate) struct CreateSecretArg<'a> {
     pub label: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<&'a str>,
-    pub content: ContentParams,
+    pub content: ContentParams<'a>,
     pub owner_tag: &'static str,
 }
 
@@ -77,7 +63,7 @@ pub(crate) struct UpdateUserSecretArg<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_prune: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub content: Option<ContentParams>,
+    pub content: Option<ContentParams<'a>>,
 }
 
 /// `DeleteSecretArg`: `uri` and `label` are always sent; no `revisions` means all of them.
@@ -97,10 +83,18 @@ pub(crate) struct GrantRevokeUserSecretArg<'a> {
     pub applications: &'a [&'a str],
 }
 
+/// `ListSecretResults`: each result bounded in what it may cost (see `bounded`).
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub(crate) struct Results<T> {
-    pub results: Option<Vec<T>>,
+pub(crate) struct ListResults {
+    pub results: Option<Items<ListSecretResult>>,
+}
+
+/// The results of a write, kept as text until their count is checked against the arguments.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct WriteResults {
+    pub results: Option<Box<RawValue>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -128,12 +122,10 @@ pub(crate) struct ListSecretResult {
     pub latest_revision: u32,
     pub latest_revision_checksum: Option<String>,
     pub rotate_policy: Option<String>,
-    pub latest_expire_time: Option<String>,
-    pub next_rotate_time: Option<String>,
     pub create_time: Option<String>,
     pub update_time: Option<String>,
-    pub revisions: Option<Vec<SecretRevision>>,
-    pub access: Option<Vec<AccessInfo>>,
+    pub revisions: Option<Items<SecretRevision>>,
+    pub access: Option<Items<AccessInfo>>,
     pub value: Option<SecretValueResult>,
 }
 
@@ -155,10 +147,10 @@ pub(crate) struct AccessInfo {
     pub role: String,
 }
 
-/// A revealed value: base64 text, zeroed when dropped like the values decoded from it.
+/// A revealed value, decoded as it is read (see `Revealed`).
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub(crate) struct SecretValueResult {
-    pub data: Option<BTreeMap<String, Zeroizing<String>>>,
+    pub data: Option<Revealed>,
     pub error: Option<WireError>,
 }

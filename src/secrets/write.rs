@@ -10,11 +10,11 @@ use super::content::SecretContent;
 use super::reference::{IntoSecretRef, SecretRef};
 use super::requests::{NewSecret, Removal, SecretUpdate};
 use super::uri::SecretUri;
-use super::wire::{self, Args, ContentParams, WireData};
+use super::wire::{self, Args, ContentParams};
 
-fn wire_content(content: &SecretContent) -> Result<ContentParams> {
+fn wire_content(content: &SecretContent) -> Result<ContentParams<'_>> {
     Ok(ContentParams {
-        data: WireData(content.to_wire()?),
+        data: content.to_wire()?,
     })
 }
 
@@ -95,8 +95,8 @@ impl SecretsApi<'_> {
                 owner_tag: "",
             });
         }
-        let reply: wire::Results<wire::StringResult> = self.call(CREATE, &Args { args })?;
-        let results = per_item(reply.results, secrets.len(), CREATE)?;
+        let reply = self.call(CREATE, &Args { args })?;
+        let results: Vec<wire::StringResult> = per_item(reply, secrets.len(), CREATE)?;
         Ok(results
             .into_iter()
             .map(|r| {
@@ -176,8 +176,8 @@ impl SecretsApi<'_> {
                 content: change.content.as_ref().map(wire_content).transpose()?,
             });
         }
-        let reply: wire::Results<wire::ErrorResult> = self.call(UPDATE, &Args { args })?;
-        let results = per_item(reply.results, changes.len(), UPDATE)?;
+        let reply = self.call(UPDATE, &Args { args })?;
+        let results: Vec<wire::ErrorResult> = per_item(reply, changes.len(), UPDATE)?;
         Ok(results.into_iter().map(|r| item_error(r.error)).collect())
     }
 
@@ -260,8 +260,8 @@ impl SecretsApi<'_> {
                 revisions: &removal.revisions,
             });
         }
-        let reply: wire::Results<wire::ErrorResult> = self.call(REMOVE, &Args { args })?;
-        let results = per_item(reply.results, removals.len(), REMOVE)?;
+        let reply = self.call(REMOVE, &Args { args })?;
+        let results: Vec<wire::ErrorResult> = per_item(reply, removals.len(), REMOVE)?;
         Ok(results.into_iter().map(|r| item_error(r.error)).collect())
     }
 
@@ -328,8 +328,8 @@ impl SecretsApi<'_> {
             label,
             applications: &applications,
         };
-        let reply: wire::Results<wire::ErrorResult> = self.call(method, &arg)?;
-        let results = per_item(reply.results, apps.len(), method)?;
+        let reply = self.call(method, &arg)?;
+        let results: Vec<wire::ErrorResult> = per_item(reply, apps.len(), method)?;
         Ok(applications
             .iter()
             .zip(results)

@@ -1,13 +1,10 @@
 //! Property tests of the content rules: the key rule against Juju's own regular expression, the
 //! size limits against their arithmetic, argument parsing on any input, and the wire round trip.
 
-use std::collections::BTreeMap;
-
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use proptest::collection::{btree_map, vec};
 use proptest::prelude::*;
-use zeroize::Zeroizing;
 
 use super::*;
 
@@ -72,21 +69,23 @@ proptest! {
         content in btree_map(good_key(), vec(any::<u8>(), 0..48), 1..6),
     ) {
         let content = SecretContent::from_pairs(content).unwrap();
-        let wire: BTreeMap<String, Zeroizing<String>> = content.to_wire().unwrap().into_iter().collect();
-        prop_assert_eq!(SecretContent::from_wire(&wire).unwrap(), content);
+        let wire = super::tests::wire_json(&content).unwrap();
+        prop_assert_eq!(super::tests::from_wire(&wire).unwrap(), content);
     }
 
     #[test]
     fn from_wire_never_panics(data in btree_map(any::<String>(), any::<String>(), 0..4)) {
-        let data = data.into_iter().map(|(k, v)| (k, Zeroizing::new(v))).collect();
-        if let Err(e) = SecretContent::from_wire(&data) {
-            prop_assert!(matches!(e, Error::Protocol(_)), "{:?}", e);
+        let data = serde_json::to_value(data).unwrap();
+        if let Ok(content) = super::tests::from_wire(&data) {
+            prop_assert!(content.len() <= 4);
         }
     }
 
     #[test]
     fn file_contents_never_panic(text in any::<Vec<u8>>()) {
-        let _ = parse_mapping(&text);
+        let file = std::env::temp_dir().join(format!("juju-secrets-prop-{}", std::process::id()));
+        std::fs::write(&file, &text).unwrap();
+        let _ = SecretContent::from_file(&file);
     }
 }
 
