@@ -156,13 +156,22 @@ fn flat_content<S: Serializer>(content: &Option<&SecretContent>, s: S) -> Result
             .iter()
             .flat_map(|c| c.iter())
             .map(|(key, value)| match value.as_str() {
-                Some(text) => (Cow::Borrowed(key), Cow::Borrowed(text)),
+                Some(text) => (Cow::Borrowed(key), Shown::Text(text)),
                 None => (
                     Cow::Owned(format!("{key}#base64")),
-                    Cow::Owned(STANDARD.encode(value.as_bytes())),
+                    // Zeroed once printed, like the value itself.
+                    Shown::Base64(Zeroizing::new(STANDARD.encode(value.as_bytes()))),
                 ),
             }),
     )
+}
+
+/// A value as printed: its text, or the base64 of bytes that are not UTF-8.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Shown<'a> {
+    Text(&'a str),
+    Base64(Zeroizing<String>),
 }
 
 /// `<model>` for the model, `app` for `application-app`, `app/0` for `unit-app-0`.

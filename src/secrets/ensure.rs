@@ -5,7 +5,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 
-use super::api::{target, SecretsApi, GRANT, REVOKE};
+use super::api::{target, SecretsApi, CREATE, GRANT, REVOKE};
 use super::content::WireData;
 use super::info::SecretInfo;
 use super::reference::{IntoSecretRef, SecretRef};
@@ -79,12 +79,15 @@ impl SecretsApi<'_> {
     /// ```
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] before any I/O for an empty name or invalid content; as
+    /// [`Error::InvalidInput`] before any I/O for an empty name or invalid content;
+    /// [`Error::Unsupported`] before any I/O on controllers older than Juju 3.3; as
     /// [`SecretsApi::add`] and [`SecretsApi::update`]. When another client takes the name
     /// between the look-up and the create, the create fails with
     /// [`ErrorKind::AlreadyExists`](crate::ErrorKind::AlreadyExists) and nothing is overwritten.
     pub fn ensure(&mut self, secret: &NewSecret) -> Result<Ensured> {
         secret.validate()?;
+        // It may have to write: refused, like any write, on controllers without user secrets.
+        self.version_for(CREATE)?;
         let wire = secret.content.to_wire()?;
         let Some(existing) = self.user_secret(&secret.name)? else {
             return self.add(secret).map(Ensured::Created);
@@ -128,7 +131,8 @@ impl SecretsApi<'_> {
     /// ```
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] before any I/O for an empty name or application name; as
+    /// [`Error::InvalidInput`] before any I/O for an empty name or application name;
+    /// [`Error::Unsupported`] before any I/O on controllers older than Juju 3.3; as
     /// [`SecretsApi::show`], [`SecretsApi::grant`] and [`SecretsApi::revoke`].
     pub fn ensure_access<S: AsRef<str>>(
         &mut self,
@@ -140,6 +144,7 @@ impl SecretsApi<'_> {
         if apps.iter().any(|a| a.as_ref().trim().is_empty()) {
             return Err(Error::invalid("application names cannot be empty"));
         }
+        self.version_for(GRANT)?;
         let info = self.show(&secret, &ShowOptions::new())?;
         let granted: Vec<&str> = info.granted_applications().collect();
         let mut grant: Vec<&str> = Vec::new();

@@ -52,10 +52,9 @@ impl SecretInfo {
     }
 
     pub(crate) fn from_wire(w: wire::ListSecretResult) -> Result<SecretInfo> {
-        let uri = SecretUri::parse(&w.uri).map_err(|e| {
-            Error::protocol(format!(
-                "the controller listed a secret with an unusable URI: {e}"
-            ))
+        // The URI is not quoted: decoding errors never repeat what the controller sent.
+        let uri = SecretUri::parse(&w.uri).map_err(|_| {
+            Error::protocol("the controller listed a secret whose URI is not a secret URI")
         })?;
         let content = match w.value {
             None => None,

@@ -149,13 +149,22 @@ impl NewSecret {
     }
 
     /// Checks what the controller would refuse, as adding the secret does before sending
-    /// anything: an empty name, or content that breaks Juju's rules.
+    /// anything: an empty name, or content that breaks Juju's rules. A name that reads as a
+    /// secret URI (`secret:...`, or a bare 20-character Juju id) is refused too: neither the
+    /// juju CLI nor a name given as text could address the secret by it afterwards.
     ///
     /// # Errors
     /// [`Error::InvalidInput`] saying what is wrong.
     pub fn validate(&self) -> Result<()> {
         if self.name.trim().is_empty() {
             return Err(Error::invalid("a user secret needs a name"));
+        }
+        if !matches!(SecretRef::parse(&self.name), Ok(SecretRef::Name(_))) {
+            return Err(Error::invalid(format!(
+                "the name {:?} reads as a secret URI, so it could not name the secret: choose \
+                 another",
+                self.name
+            )));
         }
         self.content.validate()
     }

@@ -101,9 +101,10 @@ impl SecretsApi<'_> {
             .into_iter()
             .map(|r| {
                 item_error(r.error)?;
-                SecretUri::parse(&r.result).map_err(|e| {
+                SecretUri::parse(&r.result).map_err(|_| {
+                    // Not quoted: decoding errors never repeat what the controller sent.
                     let unusable =
-                        Error::protocol(format!("the new secret's URI is unusable: {e}"));
+                        Error::protocol("the controller answered with a URI that is not a secret URI");
                     after_sending(CREATE, unusable)
                 })
             })
