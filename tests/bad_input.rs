@@ -1,6 +1,7 @@
 //! Bad input from the caller is refused before any I/O, with an error that names the problem:
 //! the cases the per-operation files do not already cover (malformed URIs, bad secret files,
-//! unreadable `#file`s, empty names, revision 0, empty changes and contents, in every operation).
+//! unreadable `#file`s, empty names, revision 0, empty changes, lists and contents, in every
+//! operation).
 
 mod common;
 
@@ -10,7 +11,8 @@ use common::secrets::{invalid, name, no_io};
 use common::{connect, within};
 use juju_secrets::testing::TestController;
 use juju_secrets::{
-    NewSecret, SecretContent, SecretFilter, SecretRef, SecretUpdate, SecretUri, ShowOptions,
+    Error, ListOptions, NewSecret, Removal, SecretContent, SecretRef, SecretUpdate, SecretUri,
+    SecretsApi, ShowOptions,
 };
 
 /// A scratch directory for this test binary, removed on drop.
@@ -139,8 +141,72 @@ fn with_db() -> (TestController, juju_secrets::Client) {
     let controller = TestController::start().unwrap();
     let mut client = connect(&controller);
     let value = SecretContent::from_pairs([("token", "t0k3n")]).unwrap();
-    client.secrets().add("db", &value, None).unwrap();
+    client.secrets().add(&NewSecret::new("db", value)).unwrap();
     (controller, client)
+}
+
+/// Every operation that takes a secret as text, given `secret`, with arguments otherwise fine.
+/// (`add` and `ensure` take a name, never read as a URI; the batches take `SecretRef`s.)
+fn each_operation_on(secrets: &mut SecretsApi<'_>, secret: &str) -> Vec<(&'static str, Error)> {
+    let change = SecretUpdate::new().description("x");
+    let results: Vec<(&'static str, juju_secrets::Result<()>)> = vec![
+        ("show", secrets.show(secret, &ShowOptions::new()).map(drop)),
+        ("get", secrets.get(secret).map(drop)),
+        ("get_value", secrets.get_value(secret, "token").map(drop)),
+        (
+            "list",
+            secrets.list(&ListOptions::new().secret(secret)).map(drop),
+        ),
+        ("update", secrets.update(secret, &change)),
+        (
+            "update (String)",
+            secrets.update(secret.to_owned(), &change),
+        ),
+        ("remove", secrets.remove(secret)),
+        ("remove_revisions", secrets.remove_revisions(secret, &[1])),
+        ("grant", secrets.grant(secret, &["mysql"]).map(drop)),
+        ("revoke", secrets.revoke(secret, &["mysql"]).map(drop)),
+        (
+            "ensure_access",
+            secrets.ensure_access(secret, &["mysql"]).map(drop),
+        ),
+    ];
+    results
+        .into_iter()
+        .map(|(what, result)| (what, result.expect_err(what)))
+        .collect()
+}
+
+#[test]
+fn text_that_names_no_secret_is_refused_by_every_operation() {
+    within(|| {
+        let (controller, mut client) = with_db();
+        let mut secrets = client.secrets();
+        for bad in [
+            "secret:",
+            "secret:a b",
+            "secret://not-a-uuid/abc",
+            "SECRET:a/b",
+        ] {
+            let errors = no_io(&controller, || each_operation_on(&mut secrets, bad));
+            assert_eq!(errors.len(), 11);
+            for (what, err) in errors {
+                let message = invalid(err);
+                assert!(message.contains(&format!("{bad:?}")), "{what}: {message}");
+            }
+        }
+        for blank in ["", " "] {
+            let errors = no_io(&controller, || each_operation_on(&mut secrets, blank));
+            assert_eq!(errors.len(), 11);
+            for (what, err) in errors {
+                let message = invalid(err);
+                assert!(
+                    message.contains("empty") || message.contains("name"),
+                    "{what}: {message}"
+                );
+            }
+        }
+    })
 }
 
 #[test]
@@ -150,21 +216,30 @@ fn empty_names_are_refused_by_every_operation() {
         let mut secrets = client.secrets();
         for blank in ["", " "] {
             let unnamed = name(blank);
-            let all = ShowOptions::default();
+            let all = ShowOptions::new();
             invalid(no_io(&controller, || secrets.show(&unnamed, &all)).unwrap_err());
             invalid(no_io(&controller, || secrets.get(&unnamed)).unwrap_err());
             invalid(no_io(&controller, || secrets.get_value(&unnamed, "token")).unwrap_err());
+            let change = [(unnamed.clone(), SecretUpdate::new().description("x"))];
+            invalid(no_io(&controller, || secrets.update_many(&change)).unwrap_err());
+            let removal = [Removal::revisions(unnamed.clone(), [1])];
+            invalid(no_io(&controller, || secrets.remove_many(&removal)).unwrap_err());
+            let listed = ListOptions::new().secret(unnamed.clone());
+            invalid(no_io(&controller, || secrets.list(&listed)).unwrap_err());
+            let apps = ["mysql"];
+            let err = no_io(&controller, || secrets.ensure_access(&unnamed, &apps));
+            invalid(err.unwrap_err());
             let rename = SecretUpdate::new().name(blank);
-            let err = no_io(&controller, || secrets.update(&name("db"), &rename)).unwrap_err();
+            let err = no_io(&controller, || secrets.update("db", &rename)).unwrap_err();
             assert!(invalid(err).contains("new name"));
             let value = SecretContent::from_pairs([("token", "x")]).unwrap();
-            let new = |name: &str| NewSecret {
-                name: name.to_owned(),
-                content: value.clone(),
-                description: None,
-            };
+            let new = |name: &str| NewSecret::new(name, value.clone());
             let batch = [new("fine"), new(blank)];
             let err = no_io(&controller, || secrets.add_many(&batch)).unwrap_err();
+            assert!(invalid(err).contains("name"));
+            let err = no_io(&controller, || secrets.add(&new(blank))).unwrap_err();
+            assert!(invalid(err).contains("name"));
+            let err = no_io(&controller, || secrets.ensure(&new(blank))).unwrap_err();
             assert!(invalid(err).contains("name"));
         }
     })
@@ -176,20 +251,18 @@ fn revision_zero_is_refused_by_every_operation() {
         let (controller, mut client) = with_db();
         let mut secrets = client.secrets();
         let db = name("db");
-        let zero = ShowOptions {
-            revision: Some(0),
-            ..ShowOptions::default()
-        };
+        let zero = ShowOptions::new().at_revision(0);
         let checks = [
             no_io(&controller, || secrets.show(&db, &zero)).map(drop),
+            no_io(&controller, || secrets.show("db", &zero.reveal())).map(drop),
             no_io(&controller, || {
-                secrets.list(&SecretFilter::all().revision(0), true)
+                secrets.list(&ListOptions::new().secret(&db).at_revision(0).reveal())
             })
             .map(drop),
-            no_io(&controller, || secrets.remove(&db, Some(0))),
-            no_io(&controller, || secrets.remove_revisions(&db, &[1, 0])),
+            no_io(&controller, || secrets.remove_revisions(&db, &[0])),
+            no_io(&controller, || secrets.remove_revisions("db", &[1, 0])),
             no_io(&controller, || {
-                secrets.remove_many(&[(db.clone(), vec![0])])
+                secrets.remove_many(&[Removal::revisions(db.clone(), [0])])
             })
             .map(drop),
         ];
@@ -211,15 +284,34 @@ fn empty_changes_lists_and_contents_are_refused() {
         assert!(invalid(err).contains("changes nothing"));
         let err = no_io(&controller, || secrets.remove_revisions(&db, &[])).unwrap_err();
         assert!(invalid(err).contains("at least one revision"));
+        // It used to mean "the whole secret" in a batch; now it is refused there too.
+        let none = [Removal::revisions(db.clone(), [])];
+        let err = no_io(&controller, || secrets.remove_many(&none)).unwrap_err();
+        assert!(invalid(err).contains("at least one revision"));
         for apps in [&[][..], &[""][..], &["mysql", " "][..]] {
             invalid(no_io(&controller, || secrets.grant(&db, apps)).unwrap_err());
             invalid(no_io(&controller, || secrets.revoke(&db, apps)).unwrap_err());
         }
-        let empty = SecretContent::new();
-        let err = no_io(&controller, || secrets.add("other", &empty, None)).unwrap_err();
+        // `ensure_access` takes an empty list (revoke everyone), but no empty name in it.
+        for apps in [&[""][..], &["mysql", " "][..]] {
+            let err = no_io(&controller, || secrets.ensure_access(&db, apps)).unwrap_err();
+            assert!(invalid(err).contains("application"));
+        }
+        let empty = NewSecret::new("other", SecretContent::new());
+        let err = no_io(&controller, || secrets.add(&empty)).unwrap_err();
+        assert!(invalid(err).contains("empty"));
+        let err = no_io(&controller, || secrets.ensure(&empty)).unwrap_err();
+        assert!(invalid(err).contains("empty"));
+        let same_name = NewSecret::new("db", SecretContent::new());
+        let err = no_io(&controller, || secrets.ensure(&same_name)).unwrap_err();
         assert!(invalid(err).contains("empty"));
         let change = SecretUpdate::new().content(SecretContent::new());
         let err = no_io(&controller, || secrets.update(&db, &change)).unwrap_err();
         assert!(invalid(err).contains("empty"));
+        // Nothing was changed by any of it.
+        assert_eq!(
+            secrets.get_value("db", "token").unwrap().as_str(),
+            Some("t0k3n")
+        );
     })
 }

@@ -28,7 +28,8 @@ use base64::Engine as _;
 use common::{connect, within};
 use juju_secrets::testing::{RecordedCall, TestController};
 use juju_secrets::{
-    Client, NewSecret, SecretContent, SecretFilter, SecretRef, SecretUpdate, SecretUri, ShowOptions,
+    Client, ListOptions, NewSecret, Removal, SecretContent, SecretRef, SecretUpdate, SecretUri,
+    ShowOptions,
 };
 use schema::{Requests, WireSchema};
 use serde_json::{json, Map, Value};
@@ -158,34 +159,23 @@ fn record() -> Transcripts {
         ("username", "example-user"),
         ("password", "not-a-real-password"),
     ]);
-    let db = t.take("add", |_| {
-        client
-            .secrets()
-            .add("example-db-password", &login, Some("example credentials"))
-            .unwrap()
-    });
+    let new = NewSecret::new("example-db-password", login).description("example credentials");
+    let db = t.take("add", |_| client.secrets().add(&new).unwrap());
     t.name_uri(&db);
     let batch = [
-        NewSecret {
-            name: "example-api-token".into(),
-            content: content(&[("token", "fake-api-token")]),
-            description: None,
-        },
-        NewSecret {
-            name: "example-tls-key".into(),
-            content: content(&[("key", "not-a-real-key")]),
-            description: Some("example key".into()),
-        },
+        NewSecret::new("example-api-token", content(&[("token", "fake-api-token")])),
+        NewSecret::new("example-tls-key", content(&[("key", "not-a-real-key")]))
+            .description("example key"),
     ];
     let added = t.take("add_many", |_| client.secrets().add_many(&batch).unwrap());
     let added: Vec<SecretUri> = added.into_iter().map(Result::unwrap).collect();
     added.iter().for_each(|uri| t.name_uri(uri));
 
-    let all = SecretFilter::all();
-    t.take("list", |_| client.secrets().list(&all, false).unwrap());
-    let by_name_filter = SecretFilter::all().name("example-db-password");
+    let all = ListOptions::new();
+    t.take("list", |_| client.secrets().list(&all).unwrap());
+    let by_name_filter = ListOptions::new().secret("example-db-password").reveal();
     t.take("list_revealed_filter", |_| {
-        client.secrets().list(&by_name_filter, true).unwrap()
+        client.secrets().list(&by_name_filter).unwrap()
     });
 
     let by_name = SecretRef::name("example-db-password");
@@ -197,16 +187,12 @@ fn record() -> Transcripts {
     t.take("update_content", |_| {
         client.secrets().update(&by_name, &rotated).unwrap()
     });
-    let first = ShowOptions {
-        reveal: true,
-        revision: Some(1),
-        revisions: true,
-    };
+    let first = ShowOptions::new().reveal().at_revision(1).list_revisions();
     t.take("show_revision", |_| {
         client.secrets().show(&by_uri, &first).unwrap()
     });
     t.take("remove_revision", |_| {
-        client.secrets().remove(&by_uri, Some(1)).unwrap()
+        client.secrets().remove_revisions(&db, &[1]).unwrap()
     });
     let renamed = SecretUpdate::new().name("example-db-login");
     t.take("update_name", |_| {
@@ -234,23 +220,21 @@ fn record() -> Transcripts {
     t.take("grant", |_| {
         client
             .secrets()
-            .grant(&by_name, &["ubuntu", "mysql"])
+            .grant("example-db-password", &["ubuntu", "mysql"])
             .unwrap()
     });
     t.take("revoke", |_| {
         client.secrets().revoke(&by_uri, &["mysql"]).unwrap()
     });
     let items = [
-        (SecretRef::name("example-api-token"), Vec::new()),
-        (SecretRef::from(&added[1]), vec![1]),
+        Removal::secret(SecretRef::name("example-api-token")),
+        Removal::revisions(&added[1], [1]),
     ];
     let removed = t.take("remove_many", |_| {
         client.secrets().remove_many(&items).unwrap()
     });
     assert!(removed.iter().all(Result::is_ok));
-    t.take("remove", |_| {
-        client.secrets().remove(&by_name, None).unwrap()
-    });
+    t.take("remove", |_| client.secrets().remove(&by_name).unwrap());
     t
 }
 

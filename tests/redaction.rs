@@ -6,8 +6,8 @@ use std::fmt::{Debug, Display};
 use std::time::Duration;
 
 use common::{listener, options, options_without_endpoint, refused_endpoint, within};
-use juju_secrets::testing::TestController;
-use juju_secrets::{Client, ConnectOptions, Error};
+use juju_secrets::testing::{Fault, TestController};
+use juju_secrets::{Call, Client, ConnectOptions, Error, ListOptions};
 use serde_json::{json, Value};
 
 const PASSWORD: &str = "pw-Quokka-7731-distinctive";
@@ -71,6 +71,17 @@ fn login_errors_hide_the_password() {
             .build()
             .unwrap();
         connect_error(&unknown_model);
+        // A model name the controller does not list, found out after a controller login.
+        let unknown_name = ConnectOptions::builder()
+            .endpoint(controller.endpoint())
+            .model_name("no-such-model")
+            .user(controller.user())
+            .password(PASSWORD)
+            .ca_cert(controller.ca_cert().unwrap())
+            .build()
+            .unwrap();
+        let err = connect_error(&unknown_name);
+        assert!(matches!(err, Error::UnknownModel(_)), "{err:?}");
         assert_hidden("recorded calls", &format!("{:?}", controller.calls()));
     })
 }
@@ -85,11 +96,18 @@ fn transport_errors_hide_the_password() {
             .build()
             .unwrap();
         assert!(matches!(connect_error(&wrong_ca), Error::Tls { .. }));
-        let wrong_name = options(&controller)
-            .server_name("other-name")
+        // A certificate for another name: verified as `juju-apiserver`, and again as the
+        // public host name against the system's roots; neither error shows the password.
+        controller.set_fault(Some(Fault::WrongServerName)).unwrap();
+        let err = connect_error(&options(&controller).build().unwrap());
+        assert!(matches!(err, Error::Tls { .. }), "{err:?}");
+        let public = options(&controller)
+            .public_hostname("other-name.example")
             .build()
             .unwrap();
-        connect_error(&wrong_name);
+        let err = connect_error(&public);
+        assert!(matches!(err, Error::Tls { .. }), "{err:?}");
+        controller.set_fault(None).unwrap();
         let plain = options(&controller)
             .insecure_plain_websocket(true)
             .build()
@@ -124,14 +142,39 @@ fn call_errors_hide_the_password() {
         // Even a password passed as a call's params does not come back in the error.
         let params = json!({"credentials": PASSWORD, "other": WRONG});
         let err = client
-            .call::<_, Value>("Pinger", 1, "Nope", &params)
+            .call::<_, Value>(Call::read("Pinger", 1, "Nope"), &params)
             .unwrap_err();
         assert!(err.api().is_some(), "{err:?}");
         assert_error_hidden(&err);
         let err = client
-            .call::<_, Value>("Foo", 1, "Bar", &params)
+            .call::<_, Value>(Call::write("Pinger", 1, "Nope"), &params)
             .unwrap_err();
+        assert!(err.api().is_some(), "{err:?}");
         assert_error_hidden(&err);
-        assert_error_hidden(&client.require_facade("Foo").unwrap_err());
+        // A facade the controller does not offer, and a version it does not: refused unsent.
+        let before = controller.calls().len();
+        let err = client
+            .call::<_, Value>(Call::read("Foo", 1, "Bar"), &params)
+            .unwrap_err();
+        assert!(matches!(err, Error::Unsupported(_)), "{err:?}");
+        assert_error_hidden(&err);
+        let err = client
+            .call::<_, Value>(Call::write("Pinger", 99, "Ping"), &params)
+            .unwrap_err();
+        assert!(matches!(err, Error::Unsupported(_)), "{err:?}");
+        assert_error_hidden(&err);
+        assert_eq!(controller.calls().len(), before, "a refused call was sent");
+        assert_eq!(client.facade_version("Foo"), None);
+
+        // The facade an operation needs, missing (`require_facade` before it was private).
+        let bare = TestController::builder()
+            .password(PASSWORD)
+            .secrets_versions(&[])
+            .start()
+            .unwrap();
+        let mut client = Client::connect(&options(&bare).build().unwrap()).unwrap();
+        let err = client.secrets().list(&ListOptions::new()).unwrap_err();
+        assert!(matches!(err, Error::Unsupported(_)), "{err:?}");
+        assert_error_hidden(&err);
     })
 }

@@ -9,7 +9,8 @@ mod schema;
 use common::{connect, options, within};
 use juju_secrets::testing::{RecordedCall, TestController};
 use juju_secrets::{
-    Client, ErrorCode, NewSecret, SecretContent, SecretFilter, SecretRef, SecretUpdate, ShowOptions,
+    Client, Ensured, ErrorKind, ListOptions, NewSecret, Removal, SecretContent, SecretRef,
+    SecretUpdate, ShowOptions,
 };
 use schema::{Requests, WireSchema};
 use serde_json::Value;
@@ -19,10 +20,10 @@ fn content(pairs: &[(&str, &str)]) -> SecretContent {
 }
 
 fn new_secret(name: &str, description: Option<&str>) -> NewSecret {
-    NewSecret {
-        name: name.into(),
-        content: content(&[("token", "fake-token-for-tests")]),
-        description: description.map(Into::into),
+    let new = NewSecret::new(name, content(&[("token", "fake-token-for-tests")]));
+    match description {
+        Some(description) => new.description(description),
+        None => new,
     }
 }
 
@@ -33,15 +34,16 @@ fn run_guide(client: &mut Client) {
         ("username", "example-user"),
         ("password", "not-a-real-password"),
     ]);
-    let uri = secrets
-        .add("example-db", &password, Some("example database login"))
-        .unwrap();
+    let db = NewSecret::new("example-db", password.clone()).description("example database login");
+    let uri = secrets.add(&db).unwrap();
     let by_name = SecretRef::name("example-db");
     let by_uri = SecretRef::from(uri.clone());
 
     // A name already taken: a per-item error.
-    let err = secrets.add("example-db", &password, None).unwrap_err();
-    assert_eq!(err.code(), Some(ErrorCode::AlreadyExists), "{err}");
+    let err = secrets
+        .add(&NewSecret::new("example-db", password))
+        .unwrap_err();
+    assert_eq!(err.kind(), Some(ErrorKind::AlreadyExists), "{err}");
 
     // A batch: two new secrets and a duplicate.
     let added = secrets
@@ -54,9 +56,9 @@ fn run_guide(client: &mut Client) {
     assert!(added[0].is_ok() && added[1].is_ok() && added[2].is_err());
 
     // Listing, plain and revealed.
-    assert_eq!(secrets.list(&SecretFilter::all(), false).unwrap().len(), 3);
+    assert_eq!(secrets.list(&ListOptions::new()).unwrap().len(), 3);
     let revealed = secrets
-        .list(&SecretFilter::all().name("example-db"), true)
+        .list(&ListOptions::new().secret("example-db").reveal())
         .unwrap();
     assert!(matches!(revealed[0].content, Some(Ok(_))));
 
@@ -65,11 +67,7 @@ fn run_guide(client: &mut Client) {
     secrets
         .update(&by_name, &SecretUpdate::new().content(rotated))
         .unwrap();
-    let shown = ShowOptions {
-        reveal: true,
-        revision: Some(1),
-        revisions: true,
-    };
+    let shown = ShowOptions::new().reveal().at_revision(1).list_revisions();
     let first = secrets.show(&by_uri, &shown).unwrap();
     assert_eq!(first.revisions.len(), 2);
     secrets
@@ -79,7 +77,7 @@ fn run_guide(client: &mut Client) {
     secrets
         .update(&by_name, &SecretUpdate::new().description("renamed"))
         .unwrap();
-    secrets.remove(&by_uri, Some(1)).unwrap();
+    secrets.remove_revisions(&by_uri, &[1]).unwrap();
     secrets
         .update(&by_uri, &SecretUpdate::new().auto_prune(true))
         .unwrap();
@@ -105,9 +103,26 @@ fn run_guide(client: &mut Client) {
         .unwrap();
     assert!(updated[0].is_ok());
     assert_eq!(
-        updated[1].as_ref().unwrap_err().code(),
-        Some(ErrorCode::NotFound)
+        updated[1].as_ref().unwrap_err().kind(),
+        Some(ErrorKind::NotFound)
     );
+
+    // The declarative forms: a create, an unchanged secret, a new revision and description.
+    let wanted = new_secret("example-ensured", Some("example ensured"));
+    assert!(matches!(secrets.ensure(&wanted), Ok(Ensured::Created(_))));
+    assert!(matches!(secrets.ensure(&wanted), Ok(Ensured::Unchanged(_))));
+    let rotated = NewSecret::new("example-ensured", content(&[("token", "fake-rotated")]))
+        .description("example ensured, rotated");
+    assert!(matches!(secrets.ensure(&rotated), Ok(Ensured::Updated(_))));
+    let changes = secrets
+        .ensure_access("example-ensured", &["ubuntu", "no-such-app"])
+        .unwrap();
+    assert!(changes[0].result.is_ok() && changes[1].result.is_err());
+    let changes = secrets
+        .ensure_access("example-ensured", &["wordpress"])
+        .unwrap();
+    assert_eq!(changes.len(), 2);
+    secrets.remove("example-ensured").unwrap();
 
     // Grants: two applications and an unknown one; then the grants are listed.
     let by_name = SecretRef::name("example-db");
@@ -122,34 +137,32 @@ fn run_guide(client: &mut Client) {
 
     // Request-level errors: a revision some secret lacks, a grant on an unknown name.
     let err = secrets
-        .list(&SecretFilter::all().name("example-db").revision(99), true)
+        .list(
+            &ListOptions::new()
+                .secret("example-db")
+                .at_revision(99)
+                .reveal(),
+        )
         .unwrap_err();
-    assert_eq!(err.code(), Some(ErrorCode::NotFound), "{err}");
+    assert_eq!(err.kind(), Some(ErrorKind::NotFound), "{err}");
+    let err = secrets.grant("no-such-secret", &["ubuntu"]).unwrap_err();
+    assert_eq!(err.kind(), Some(ErrorKind::NotFound), "{err}");
     let err = secrets
-        .grant(&SecretRef::name("no-such-secret"), &["ubuntu"])
+        .show("no-such-secret", &ShowOptions::new())
         .unwrap_err();
-    assert_eq!(err.code(), Some(ErrorCode::NotFound), "{err}");
-    let err = secrets
-        .show(&SecretRef::name("no-such-secret"), &ShowOptions::default())
-        .unwrap_err();
-    assert_eq!(err.code(), Some(ErrorCode::NotFound), "{err}");
+    assert_eq!(err.kind(), Some(ErrorKind::NotFound), "{err}");
 
     // Removal: a batch with an unknown secret, then the rest one by one.
     let removed = secrets
         .remove_many(&[
-            (SecretRef::name("example-spare"), Vec::new()),
-            (SecretRef::name("no-such-secret"), Vec::new()),
+            Removal::secret(SecretRef::name("example-spare")),
+            Removal::secret(SecretRef::name("no-such-secret")),
         ])
         .unwrap();
     assert!(removed[0].is_ok() && removed[1].is_err());
-    secrets.remove(&by_uri, None).unwrap();
-    secrets
-        .remove(&SecretRef::name("example-api-token"), None)
-        .unwrap();
-    assert!(secrets
-        .list(&SecretFilter::all(), false)
-        .unwrap()
-        .is_empty());
+    secrets.remove(&by_uri).unwrap();
+    secrets.remove("example-api-token").unwrap();
+    assert!(secrets.list(&ListOptions::new()).unwrap().is_empty());
     client.ping().unwrap();
 }
 
@@ -181,7 +194,7 @@ fn every_frame_of_the_guide_fits_the_schema() {
             // A refused login, on a second connection.
             let wrong = options(&controller).password("not-the-password");
             let err = Client::connect(&wrong.build().unwrap()).unwrap_err();
-            assert_eq!(err.code(), Some(ErrorCode::Unauthorized));
+            assert_eq!(err.kind(), Some(ErrorKind::Unauthorized));
 
             let calls = controller.calls();
             let report = check(&schema, &calls);
@@ -222,7 +235,7 @@ fn listing_on_a_v1_controller_fits_the_schema() {
         let mut client = connect(&controller);
         assert!(client
             .secrets()
-            .list(&SecretFilter::all(), true)
+            .list(&ListOptions::new().reveal())
             .unwrap()
             .is_empty());
         let report = check(&schema, &controller.calls());

@@ -7,7 +7,7 @@ mod common;
 use common::secrets::{invalid, last_arg, name, no_io};
 use common::{connect, within};
 use juju_secrets::testing::TestController;
-use juju_secrets::{Client, Result, SecretContent, SecretFilter, SecretUpdate};
+use juju_secrets::{Client, ListOptions, NewSecret, Result, SecretContent, SecretUpdate};
 
 const VALUE: &str = "val-Axolotl-6174-distinctive";
 
@@ -19,7 +19,7 @@ fn refused(
     build: impl FnOnce() -> Result<SecretContent>,
 ) -> String {
     let err = no_io(controller, || {
-        build().and_then(|c| client.secrets().add("refused", &c, None))
+        build().and_then(|c| client.secrets().add(&NewSecret::new("refused", c)))
     })
     .unwrap_err();
     assert!(!format!("{err:?}").contains(VALUE), "{err:?}");
@@ -58,7 +58,7 @@ fn invalid_keys_are_refused_naming_the_key() {
         assert!(m.contains("argument 2"), "{m}");
         assert!(client
             .secrets()
-            .list(&SecretFilter::all(), false)
+            .list(&ListOptions::new())
             .unwrap()
             .is_empty());
     })
@@ -71,9 +71,9 @@ fn a_value_of_exactly_one_million_base64_bytes_is_sent() {
         let mut client = connect(&controller);
         let raw: Vec<u8> = (0..750_000u32).map(|i| (i % 251) as u8).collect();
         let big = SecretContent::from_pairs([("big", raw.clone())]).unwrap();
-        client.secrets().add("big", &big, None).unwrap();
+        client.secrets().add(&NewSecret::new("big", big)).unwrap();
         assert_eq!(sent_lengths(&controller), [1_000_000]);
-        let got = client.secrets().get_value(&name("big"), "big").unwrap();
+        let got = client.secrets().get_value("big", "big").unwrap();
         assert!(
             got.as_bytes() == raw.as_slice(),
             "the value came back changed"
@@ -82,7 +82,7 @@ fn a_value_of_exactly_one_million_base64_bytes_is_sent() {
         // The same limit through `#base64`: 1,000,000 base64 characters are fine.
         let b64 = format!("big#base64={}", "QUJD".repeat(250_000));
         let c = SecretContent::from_args(&[b64]).unwrap();
-        client.secrets().add("big-b64", &c, None).unwrap();
+        client.secrets().add(&NewSecret::new("big-b64", c)).unwrap();
         assert_eq!(sent_lengths(&controller), [1_000_000]);
     })
 }
@@ -119,7 +119,10 @@ fn the_total_counts_base64_values_across_keys() {
             ("second-rather-long-key-name", half.clone()),
         ])
         .unwrap();
-        client.secrets().add("fits", &fits, None).unwrap();
+        client
+            .secrets()
+            .add(&NewSecret::new("fits", fits.clone()))
+            .unwrap();
         assert_eq!(sent_lengths(&controller), [500_000, 500_000]);
 
         // 500,000 + 500,004: each value is fine, the total is not. Content built pair by pair
@@ -139,9 +142,7 @@ fn the_total_counts_base64_values_across_keys() {
         let mut merged = fits.clone();
         merged.merge(SecretContent::from_pairs([("third", vec![1u8; 3])]).unwrap());
         let update = SecretUpdate::new().content(merged);
-        let err = no_io(&controller, || {
-            client.secrets().update(&name("fits"), &update)
-        });
+        let err = no_io(&controller, || client.secrets().update("fits", &update));
         assert!(invalid(err.unwrap_err()).contains("1000004"));
     })
 }
@@ -170,7 +171,8 @@ fn a_missing_file_is_refused_naming_key_and_path() {
             std::env::temp_dir().join(format!("juju-secrets-missing-{}", std::process::id()));
         let arg = format!("cert#file={}", path.display());
         let err = no_io(&controller, || {
-            SecretContent::from_args(&[arg]).and_then(|c| client.secrets().add("x", &c, None))
+            SecretContent::from_args(&[arg])
+                .and_then(|c| client.secrets().add(&NewSecret::new("x", c)))
         })
         .unwrap_err();
         let m = invalid(err);
@@ -188,19 +190,22 @@ fn non_utf8_values_round_trip() {
         let mut client = connect(&controller);
         let raw = vec![0xff, 0xfe, 0x00, 0x80, b'\n', 0xc3];
         let c = SecretContent::from_pairs([("binary", raw.clone())]).unwrap();
-        client.secrets().add("bin", &c, None).unwrap();
-        let got = client.secrets().get(&name("bin")).unwrap();
+        client
+            .secrets()
+            .add(&NewSecret::new("bin", c.clone()))
+            .unwrap();
+        let got = client.secrets().get("bin").unwrap();
         assert_eq!(got, c);
         let value = got.get("binary").unwrap();
         assert_eq!((value.as_bytes(), value.as_str()), (raw.as_slice(), None));
 
         let two = SecretContent::from_pairs([("binary", vec![0x80u8; 5])]).unwrap();
         let update = SecretUpdate::new().content(two.clone());
-        client.secrets().update(&name("bin"), &update).unwrap();
-        assert_eq!(client.secrets().get(&name("bin")).unwrap(), two);
+        client.secrets().update(name("bin"), &update).unwrap();
+        assert_eq!(client.secrets().get("bin").unwrap(), two);
         let shown = client
             .secrets()
-            .list(&SecretFilter::all().name("bin").revision(1), true)
+            .list(&ListOptions::new().secret("bin").at_revision(1).reveal())
             .unwrap();
         assert_eq!(shown[0].content, Some(Ok(c)));
     })

@@ -1,21 +1,25 @@
 //! Listing and showing secrets: with and without values, filtered by name or URI, one revision
-//! revealed, and secrets that do not exist.
+//! revealed, options refused before any I/O, and secrets that do not exist.
 
 mod common;
 
 use common::secrets::{content, invalid, last_params, name, no_io, not_found, revisions, text};
 use common::{connect, within};
 use juju_secrets::testing::TestController;
-use juju_secrets::{Client, SecretFilter, SecretRef, SecretUpdate, SecretUri, ShowOptions};
+use juju_secrets::{
+    Client, ListOptions, NewSecret, SecretRef, SecretUpdate, SecretUri, ShowOptions,
+};
 use serde_json::json;
 
 /// Adds `db` (two keys, a description) and `api` (one key).
 fn two_secrets(client: &mut Client) -> (SecretUri, SecretUri) {
     let mut secrets = client.secrets();
     let db = content(&[("user", "admin"), ("password", "db-pass")]);
-    let db = secrets.add("db", &db, Some("database")).unwrap();
+    let db = secrets
+        .add(&NewSecret::new("db", db).description("database"))
+        .unwrap();
     let api = secrets
-        .add("api", &content(&[("token", "api-token")]), None)
+        .add(&NewSecret::new("api", content(&[("token", "api-token")])))
         .unwrap();
     (db, api)
 }
@@ -26,7 +30,7 @@ fn list_without_reveal_has_no_values() {
         let controller = TestController::start().unwrap();
         let mut client = connect(&controller);
         let (db, api) = two_secrets(&mut client);
-        let all = client.secrets().list(&SecretFilter::all(), false).unwrap();
+        let all = client.secrets().list(&ListOptions::new()).unwrap();
         assert_eq!(
             last_params(&controller, "ListSecrets"),
             json!({"show-secrets": false, "filter": {}})
@@ -53,7 +57,7 @@ fn list_with_reveal_decodes_values() {
         let controller = TestController::start().unwrap();
         let mut client = connect(&controller);
         two_secrets(&mut client);
-        let all = client.secrets().list(&SecretFilter::all(), true).unwrap();
+        let all = client.secrets().list(&ListOptions::new().reveal()).unwrap();
         assert_eq!(
             last_params(&controller, "ListSecrets"),
             json!({"show-secrets": true, "filter": {}})
@@ -77,33 +81,44 @@ fn filters_by_name_and_by_uri() {
         let (db, api) = two_secrets(&mut client);
         let mut secrets = client.secrets();
 
-        let by_name = secrets
-            .list(&SecretFilter::all().name("api"), false)
-            .unwrap();
+        let by_name = secrets.list(&ListOptions::new().secret("api")).unwrap();
         assert_eq!(
-            last_params(&controller, "ListSecrets")["filter"],
-            json!({"label": "api"})
+            last_params(&controller, "ListSecrets"),
+            json!({"show-secrets": false, "filter": {"label": "api"}})
         );
         assert_eq!(by_name.len(), 1);
         assert_eq!(by_name[0].uri, api);
 
-        let by_uri = secrets
-            .list(&SecretFilter::all().uri(db.clone()), false)
-            .unwrap();
+        // A typed URI, the URI as text and a reference to it: the same `uri` filter.
+        for options in [
+            ListOptions::new().secret(db.clone()),
+            ListOptions::new().secret(&db),
+            ListOptions::new().secret(db.to_string()),
+            ListOptions::new().secret(SecretRef::from(&db)),
+        ] {
+            let by_uri = secrets.list(&options).unwrap();
+            assert_eq!(
+                last_params(&controller, "ListSecrets")["filter"],
+                json!({"uri": db.to_string()})
+            );
+            assert_eq!(by_uri.len(), 1);
+            assert_eq!(by_uri[0].name.as_deref(), Some("db"));
+        }
+
+        // A URI and a name together are no longer expressible: the last secret named is the
+        // one listed, and only it goes on the wire.
+        let last_wins = ListOptions::new().secret(&db).secret("api");
+        let listed = secrets.list(&last_wins).unwrap();
         assert_eq!(
             last_params(&controller, "ListSecrets")["filter"],
-            json!({"uri": db.to_string()})
+            json!({"label": "api"})
         );
-        assert_eq!(by_uri.len(), 1);
-        assert_eq!(by_uri[0].name.as_deref(), Some("db"));
-
-        let both = SecretFilter::all().uri(db.clone()).name("api");
-        assert!(
-            secrets.list(&both, false).unwrap().is_empty(),
-            "filters are ANDed"
+        assert_eq!(
+            listed.iter().map(|s| s.uri.clone()).collect::<Vec<_>>(),
+            [api]
         );
-        let none = SecretFilter::all().name("nope");
-        assert!(secrets.list(&none, false).unwrap().is_empty());
+        let none = ListOptions::new().secret("nope");
+        assert!(secrets.list(&none).unwrap().is_empty());
     })
 }
 
@@ -114,11 +129,13 @@ fn show_by_name_or_uri() {
         let mut client = connect(&controller);
         let (db, _) = two_secrets(&mut client);
         let mut secrets = client.secrets();
-        let by_name = secrets.show(&name("db"), &ShowOptions::default()).unwrap();
-        let by_uri = secrets
-            .show(&SecretRef::from(&db), &ShowOptions::default())
-            .unwrap();
+        let by_name = secrets.show("db", &ShowOptions::new()).unwrap();
+        let by_uri = secrets.show(&db, &ShowOptions::new()).unwrap();
         assert_eq!(by_name, by_uri);
+        assert_eq!(
+            secrets.show(name("db"), &ShowOptions::new()).unwrap(),
+            by_uri
+        );
         assert_eq!(by_name.uri, db);
         assert_eq!(by_name.content, None);
         assert!(
@@ -126,12 +143,8 @@ fn show_by_name_or_uri() {
             "revisions only when asked for"
         );
 
-        let options = ShowOptions {
-            reveal: true,
-            revisions: true,
-            ..ShowOptions::default()
-        };
-        let full = secrets.show(&name("db"), &options).unwrap();
+        let options = ShowOptions::new().reveal().list_revisions();
+        let full = secrets.show("db", &options).unwrap();
         assert_eq!(revisions(&full), [1]);
         let value = full.content.unwrap().unwrap();
         assert_eq!(text(&value, "password"), "db-pass");
@@ -146,14 +159,10 @@ fn show_reveals_an_older_revision_when_asked() {
         two_secrets(&mut client);
         let mut secrets = client.secrets();
         let update = SecretUpdate::new().content(content(&[("password", "new-pass")]));
-        secrets.update(&name("db"), &update).unwrap();
+        secrets.update("db", &update).unwrap();
 
-        let old = ShowOptions {
-            reveal: true,
-            revision: Some(1),
-            revisions: true,
-        };
-        let info = secrets.show(&name("db"), &old).unwrap();
+        let old = ShowOptions::new().reveal().at_revision(1).list_revisions();
+        let info = secrets.show("db", &old).unwrap();
         assert_eq!(
             last_params(&controller, "ListSecrets"),
             json!({"show-secrets": true, "filter": {"label": "db", "revision": 1}})
@@ -164,12 +173,9 @@ fn show_reveals_an_older_revision_when_asked() {
         assert_eq!(text(&value, "password"), "db-pass");
         assert_eq!(text(&value, "user"), "admin");
 
-        let latest = ShowOptions {
-            reveal: true,
-            ..ShowOptions::default()
-        };
+        let latest = ShowOptions::new().reveal();
         let value = secrets
-            .show(&name("db"), &latest)
+            .show("db", &latest)
             .unwrap()
             .content
             .unwrap()
@@ -178,17 +184,11 @@ fn show_reveals_an_older_revision_when_asked() {
         assert_eq!(text(&value, "password"), "new-pass");
 
         // A revision that does not exist fails the whole call, at the controller.
-        let missing = ShowOptions {
-            revision: Some(9),
-            ..ShowOptions::default()
-        };
-        not_found(secrets.show(&name("db"), &missing).unwrap_err());
+        let missing = ShowOptions::new().at_revision(9);
+        not_found(secrets.show("db", &missing).unwrap_err());
         // Revision 0 never exists: refused before any I/O.
-        let zero = ShowOptions {
-            revision: Some(0),
-            ..ShowOptions::default()
-        };
-        let err = no_io(&controller, || secrets.show(&name("db"), &zero)).unwrap_err();
+        let zero = ShowOptions::new().at_revision(0);
+        let err = no_io(&controller, || secrets.show("db", &zero)).unwrap_err();
         assert!(invalid(err).contains("revision 0"));
     })
 }
@@ -200,18 +200,91 @@ fn an_unknown_secret_is_not_found() {
         let mut client = connect(&controller);
         two_secrets(&mut client);
         let mut secrets = client.secrets();
-        let m = not_found(
-            secrets
-                .show(&name("nope"), &ShowOptions::default())
-                .unwrap_err(),
-        );
+        let m = not_found(secrets.show("nope", &ShowOptions::new()).unwrap_err());
         assert!(m.contains("\"nope\""), "{m}");
         let unknown = SecretUri::parse("secret:d0q6g3l9h5s9k8a6s0rg").unwrap();
-        let m = not_found(
-            secrets
-                .show(&unknown.into(), &ShowOptions::default())
-                .unwrap_err(),
-        );
+        let m = not_found(secrets.show(unknown, &ShowOptions::new()).unwrap_err());
         assert!(m.contains("secret:d0q6g3l9h5s9k8a6s0rg"), "{m}");
+    })
+}
+
+#[test]
+fn list_reveals_one_secret_at_a_revision() {
+    within(|| {
+        let controller = TestController::start().unwrap();
+        let mut client = connect(&controller);
+        two_secrets(&mut client);
+        let mut secrets = client.secrets();
+        let update = SecretUpdate::new().content(content(&[("password", "new-pass")]));
+        secrets.update("db", &update).unwrap();
+
+        let old = ListOptions::new().secret("db").at_revision(1).reveal();
+        let listed = secrets.list(&old).unwrap();
+        assert_eq!(
+            last_params(&controller, "ListSecrets"),
+            json!({"show-secrets": true, "filter": {"label": "db", "revision": 1}})
+        );
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].latest_revision, 2);
+        let value = listed[0].content.clone().expect("revealed").unwrap();
+        assert_eq!(text(&value, "password"), "db-pass");
+
+        // Without reveal: the revision goes on the wire, no content comes back.
+        let listed = secrets
+            .list(&ListOptions::new().secret("db").at_revision(2))
+            .unwrap();
+        assert_eq!(
+            last_params(&controller, "ListSecrets"),
+            json!({"show-secrets": false, "filter": {"label": "db", "revision": 2}})
+        );
+        assert_eq!(listed[0].content, None);
+        // A revision the secret lacks fails the call, at the controller.
+        let missing = ListOptions::new().secret("db").at_revision(9);
+        not_found(secrets.list(&missing).unwrap_err());
+    })
+}
+
+#[test]
+fn list_options_that_name_nothing_are_refused_before_any_io() {
+    within(|| {
+        let controller = TestController::start().unwrap();
+        let mut client = connect(&controller);
+        two_secrets(&mut client);
+        let mut secrets = client.secrets();
+
+        // Text that is no secret's URI nor name: refused by `list`, not by the builder.
+        for bad in ["secret:", "secret:a b", "secret://not-a-uuid/abc", "", "  "] {
+            let options = ListOptions::new().secret(bad).reveal();
+            let err = no_io(&controller, || secrets.list(&options)).unwrap_err();
+            let message = invalid(err);
+            if bad.starts_with("secret:") {
+                assert!(message.contains(&format!("{bad:?}")), "{bad:?}: {message}");
+            }
+            let owned = ListOptions::new().secret(bad.to_owned());
+            invalid(no_io(&controller, || secrets.list(&owned)).unwrap_err());
+        }
+        // An empty name given as a reference is refused as well.
+        let unnamed = ListOptions::new().secret(name(""));
+        invalid(no_io(&controller, || secrets.list(&unnamed)).unwrap_err());
+
+        // A revision is of one secret: without one it is refused, revealed or not.
+        for options in [
+            ListOptions::new().at_revision(1),
+            ListOptions::new().at_revision(1).reveal(),
+        ] {
+            let err = no_io(&controller, || secrets.list(&options)).unwrap_err();
+            let message = invalid(err);
+            assert!(message.contains("ListOptions::secret"), "{message}");
+        }
+        // Revision 0 never exists, with or without a secret.
+        for options in [
+            ListOptions::new().secret("db").at_revision(0),
+            ListOptions::new().at_revision(0),
+        ] {
+            let err = no_io(&controller, || secrets.list(&options)).unwrap_err();
+            assert!(invalid(err).contains("revision"));
+        }
+        // The refusals left the client usable.
+        assert_eq!(secrets.list(&ListOptions::new()).unwrap().len(), 2);
     })
 }

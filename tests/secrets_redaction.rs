@@ -19,7 +19,7 @@ use common::secrets::{content, name};
 use common::{options, within};
 use juju_secrets::testing::{Fault, TestController};
 use juju_secrets::{
-    Client, Error, SecretContent, SecretFilter, SecretRef, SecretUpdate, ShowOptions,
+    Client, Error, ListOptions, NewSecret, SecretContent, SecretUpdate, ShowOptions,
 };
 use log::{Level, LevelFilter, Log, Metadata, Record};
 
@@ -120,18 +120,18 @@ fn the_whole_guide_shows_no_value_and_no_password() {
 
         let first = content(&[("password", FIRST), ("user", USER)]);
         seen.ok("content", &first);
-        let uri = seen.ok("add", secrets.add("db", &first, Some("the db")).unwrap());
-        let listed = seen.ok("list", secrets.list(&SecretFilter::all(), true).unwrap());
+        let new = seen.ok(
+            "new secret",
+            NewSecret::new("db", first.clone()).description("the db"),
+        );
+        let uri = seen.ok("add", secrets.add(&new).unwrap());
+        let listed = seen.ok("list", secrets.list(&ListOptions::new().reveal()).unwrap());
         assert_eq!(
             listed[0].content,
             Some(Ok(first.clone())),
             "revealed for real"
         );
-        let reveal = ShowOptions {
-            reveal: true,
-            revisions: true,
-            ..ShowOptions::default()
-        };
+        let reveal = ShowOptions::new().reveal().list_revisions();
         seen.ok("show", secrets.show(&db, &reveal).unwrap());
         seen.ok("get", secrets.get(&db).unwrap());
         let value = seen.ok("get_value", secrets.get_value(&db, "password").unwrap());
@@ -140,15 +140,22 @@ fn the_whole_guide_shows_no_value_and_no_password() {
 
         let second = content(&[("password", SECOND), ("user", USER)]);
         let update = seen.ok("update arg", SecretUpdate::new().content(second));
-        secrets.update(&SecretRef::from(&uri), &update).unwrap();
-        let old = ShowOptions {
-            revision: Some(1),
-            ..reveal
-        };
+        secrets.update(&uri, &update).unwrap();
+        let old = reveal.at_revision(1);
         let shown = seen.ok("show old", secrets.show(&db, &old).unwrap());
-        assert_eq!(shown.content, Some(Ok(first)));
+        assert_eq!(shown.content, Some(Ok(first.clone())));
+        let old_list = ListOptions::new().secret(&uri).at_revision(1).reveal();
+        seen.ok("list options", &old_list);
+        seen.ok("list old", secrets.list(&old_list).unwrap());
         seen.ok("grant", secrets.grant(&db, &["mysql", "nope"]).unwrap());
         seen.ok("revoke", secrets.revoke(&db, &["mysql"]).unwrap());
+        // The declarative forms: their arguments, results and the writes they make.
+        let third = content(&[("password", FIRST), ("user", USER)]);
+        let wanted = seen.ok("ensure arg", NewSecret::new("db", third));
+        seen.ok("ensure", secrets.ensure(&wanted).unwrap());
+        seen.ok("ensure again", secrets.ensure(&wanted).unwrap());
+        let access = secrets.ensure_access(&db, &["wordpress", "nope"]).unwrap();
+        seen.ok("ensure_access", access);
 
         // Errors along the way, some of them provoked with the values themselves.
         seen.err("no such key", secrets.get_value(&db, "token").unwrap_err());
@@ -158,12 +165,14 @@ fn the_whole_guide_shows_no_value_and_no_password() {
         seen.err("bad arg", bad_arg);
         let bad_b64 = SecretContent::from_args(&[format!("token#base64={FIRST}")]).unwrap_err();
         seen.err("bad base64", bad_b64);
-        let taken = secrets.add("db", &content(&[("password", FIRST)]), None);
+        let taken = secrets.add(&NewSecret::new("db", content(&[("password", FIRST)])));
         seen.err("taken", taken.unwrap_err());
+        let added = secrets.add_many(&[NewSecret::new("db", content(&[("password", SECOND)]))]);
+        seen.ok("add_many taken", added.unwrap());
         let unchanged = secrets.update(&db, &SecretUpdate::new()).unwrap_err();
         seen.err("empty update", unchanged);
 
-        secrets.remove(&db, None).unwrap();
+        secrets.remove(&db).unwrap();
         seen.err("gone", secrets.show(&db, &reveal).unwrap_err());
         client.close().unwrap();
 
@@ -172,12 +181,12 @@ fn the_whole_guide_shows_no_value_and_no_password() {
         let mut cut = Client::connect(&settings).unwrap();
         let lost = cut
             .secrets()
-            .add("db", &content(&[("password", FIRST)]), None);
+            .add(&NewSecret::new("db", content(&[("password", FIRST)])));
         seen.err("outcome unknown", lost.unwrap_err());
         seen.ok("broken client", &cut);
         controller.set_fault(Some(Fault::WrongShape(2))).unwrap();
         let mut misshapen = Client::connect(&settings).unwrap();
-        let listed = misshapen.secrets().list(&SecretFilter::all(), true);
+        let listed = misshapen.secrets().list(&ListOptions::new().reveal());
         seen.err("wrong shape", listed.unwrap_err());
         controller.set_fault(None).unwrap();
 
@@ -207,10 +216,7 @@ fn the_whole_guide_shows_no_value_and_no_password() {
     for method in ["RevokeSecret", "RemoveSecrets"] {
         assert!(ours.contains(method), "no {method:?} in the log:\n{ours}");
     }
-    assert!(
-        ours.contains("TRACE juju_secrets::client: request"),
-        "{ours}"
-    );
+    assert!(ours.contains("TRACE juju_secrets::rpc: request"), "{ours}");
     assert_clean("this crate's log", &ours);
     let debug_and_above = captured(|l| l.level <= Level::Debug);
     assert!(debug_and_above.contains("tungstenite"), "{debug_and_above}");

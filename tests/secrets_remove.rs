@@ -1,5 +1,5 @@
 //! Removing secrets and revisions: by name or URI, one revision then all, revisions that do not
-//! exist, revision 0, and batches.
+//! exist, revision 0, empty revision lists, and batches.
 
 mod common;
 
@@ -7,7 +7,8 @@ use common::secrets::{content, invalid, last_arg, last_params, name, no_io, not_
 use common::{connect, within};
 use juju_secrets::testing::TestController;
 use juju_secrets::{
-    Client, ErrorCode, SecretFilter, SecretRef, SecretUpdate, SecretUri, ShowOptions,
+    Call, Client, ErrorKind, IntoSecretRef, ListOptions, NewSecret, Removal, SecretRef,
+    SecretUpdate, SecretUri, ShowOptions,
 };
 use serde_json::json;
 
@@ -15,18 +16,15 @@ use serde_json::json;
 fn two_revisions(client: &mut Client) -> SecretUri {
     let mut secrets = client.secrets();
     let uri = secrets
-        .add("x", &content(&[("password", "one")]), None)
+        .add(&NewSecret::new("x", content(&[("password", "one")])))
         .unwrap();
     let update = SecretUpdate::new().content(content(&[("password", "two")]));
-    secrets.update(&name("x"), &update).unwrap();
+    secrets.update("x", &update).unwrap();
     uri
 }
 
-fn show_revisions(client: &mut Client, secret: &SecretRef) -> Vec<u32> {
-    let options = ShowOptions {
-        revisions: true,
-        ..ShowOptions::default()
-    };
+fn show_revisions(client: &mut Client, secret: impl IntoSecretRef) -> Vec<u32> {
+    let options = ShowOptions::new().list_revisions();
     revisions(&client.secrets().show(secret, &options).unwrap())
 }
 
@@ -36,26 +34,21 @@ fn remove_by_name_sends_an_empty_uri_and_the_label() {
         let controller = TestController::start().unwrap();
         let mut client = connect(&controller);
         two_revisions(&mut client);
-        client.secrets().remove(&name("x"), None).unwrap();
+        client.secrets().remove("x").unwrap();
         assert_eq!(
             last_params(&controller, "RemoveSecrets"),
             json!({"args": [{"uri": "", "label": "x"}]})
         );
-        not_found(
-            client
-                .secrets()
-                .show(&name("x"), &ShowOptions::default())
-                .unwrap_err(),
-        );
+        not_found(client.secrets().show("x", &ShowOptions::new()).unwrap_err());
         assert!(client
             .secrets()
-            .list(&SecretFilter::all(), false)
+            .list(&ListOptions::new())
             .unwrap()
             .is_empty());
         // The name is free again.
         client
             .secrets()
-            .add("x", &content(&[("password", "new")]), None)
+            .add(&NewSecret::new("x", content(&[("password", "new")])))
             .unwrap();
     })
 }
@@ -68,14 +61,14 @@ fn remove_by_uri_sends_the_uri_and_an_empty_label() {
         let uri = two_revisions(&mut client);
         let keep = client
             .secrets()
-            .add("keep", &content(&[("token", "t")]), None)
+            .add(&NewSecret::new("keep", content(&[("token", "t")])))
             .unwrap();
-        client.secrets().remove(&uri.clone().into(), None).unwrap();
+        client.secrets().remove(&uri).unwrap();
         assert_eq!(
             last_arg(&controller, "RemoveSecrets"),
             json!({"uri": uri.to_string(), "label": ""})
         );
-        let left = client.secrets().list(&SecretFilter::all(), false).unwrap();
+        let left = client.secrets().list(&ListOptions::new()).unwrap();
         assert_eq!(
             left.iter().map(|s| s.uri.clone()).collect::<Vec<_>>(),
             [keep]
@@ -92,7 +85,7 @@ fn remove_one_revision_then_all() {
         let by_uri = SecretRef::from(&uri);
         assert_eq!(show_revisions(&mut client, &by_uri), [1, 2]);
 
-        client.secrets().remove(&by_uri, Some(1)).unwrap();
+        client.secrets().remove_revisions(&by_uri, &[1]).unwrap();
         assert_eq!(
             last_arg(&controller, "RemoveSecrets"),
             json!({"uri": uri.to_string(), "label": "", "revisions": [1]})
@@ -102,17 +95,20 @@ fn remove_one_revision_then_all() {
         assert_eq!(value.as_str(), Some("two"));
 
         // Revisions that do not exist: nothing is removed.
-        let err = client.secrets().remove(&by_uri, Some(9)).unwrap_err();
+        let err = client
+            .secrets()
+            .remove_revisions(&by_uri, &[9])
+            .unwrap_err();
         let m = not_found(err);
         assert!(m.contains("cannot delete any of revisions"), "{m}");
         assert_eq!(show_revisions(&mut client, &by_uri), [2]);
 
         // Removing every remaining revision removes the secret.
-        client.secrets().remove(&by_uri, Some(2)).unwrap();
+        client.secrets().remove_revisions(&by_uri, &[2]).unwrap();
         not_found(
             client
                 .secrets()
-                .show(&by_uri, &ShowOptions::default())
+                .show(&by_uri, &ShowOptions::new())
                 .unwrap_err(),
         );
     })
@@ -125,23 +121,15 @@ fn remove_revisions_lists_several() {
         let mut client = connect(&controller);
         two_revisions(&mut client);
         let update = SecretUpdate::new().content(content(&[("password", "three")]));
-        client.secrets().update(&name("x"), &update).unwrap();
-        client
-            .secrets()
-            .remove_revisions(&name("x"), &[1, 2, 7])
-            .unwrap();
+        client.secrets().update("x", &update).unwrap();
+        client.secrets().remove_revisions("x", &[1, 2, 7]).unwrap();
         assert_eq!(
             last_arg(&controller, "RemoveSecrets"),
             json!({"uri": "", "label": "x", "revisions": [1, 2, 7]})
         );
-        assert_eq!(show_revisions(&mut client, &name("x")), [3]);
-        client.secrets().remove_revisions(&name("x"), &[3]).unwrap();
-        not_found(
-            client
-                .secrets()
-                .show(&name("x"), &ShowOptions::default())
-                .unwrap_err(),
-        );
+        assert_eq!(show_revisions(&mut client, "x"), [3]);
+        client.secrets().remove_revisions(name("x"), &[3]).unwrap();
+        not_found(client.secrets().show("x", &ShowOptions::new()).unwrap_err());
     })
 }
 
@@ -152,19 +140,30 @@ fn revision_zero_and_no_revisions_are_refused_before_any_io() {
         let mut client = connect(&controller);
         two_revisions(&mut client);
         let mut secrets = client.secrets();
-        let err = no_io(&controller, || secrets.remove(&name("x"), Some(0))).unwrap_err();
+        let err = no_io(&controller, || secrets.remove_revisions("x", &[0])).unwrap_err();
         assert!(invalid(err).contains("revision 0"));
-        let err = no_io(&controller, || {
-            secrets.remove_revisions(&name("x"), &[2, 0])
-        })
-        .unwrap_err();
+        let err = no_io(&controller, || secrets.remove_revisions("x", &[2, 0])).unwrap_err();
         assert!(invalid(err).contains("revision 0"));
-        let err = no_io(&controller, || secrets.remove_revisions(&name("x"), &[])).unwrap_err();
-        assert!(invalid(err).contains("revision"));
-        let batch = [(name("x"), vec![]), (name("x"), vec![0])];
+        // An empty list names no revision: refused, never taken for "the whole secret".
+        let err = no_io(&controller, || secrets.remove_revisions("x", &[])).unwrap_err();
+        assert!(invalid(err).contains("at least one revision"));
+        let batch = [Removal::revisions(name("x"), [0])];
         let err = no_io(&controller, || secrets.remove_many(&batch)).unwrap_err();
-        invalid(err);
-        assert_eq!(show_revisions(&mut client, &name("x")), [1, 2]);
+        assert!(invalid(err).contains("revision 0"));
+        // One item without revisions refuses the whole batch, whatever the other items.
+        for batch in [
+            vec![Removal::revisions(name("x"), [])],
+            vec![
+                Removal::revisions(name("x"), [1]),
+                Removal::revisions(name("x"), []),
+            ],
+        ] {
+            let err = no_io(&controller, || secrets.remove_many(&batch)).unwrap_err();
+            let message = invalid(err);
+            assert!(message.contains("at least one revision"), "{message}");
+            assert!(message.contains("Removal::secret"), "{message}");
+        }
+        assert_eq!(show_revisions(&mut client, "x"), [1, 2]);
     })
 }
 
@@ -175,11 +174,12 @@ fn removing_an_unknown_secret_is_not_found() {
         let mut client = connect(&controller);
         two_revisions(&mut client);
         let mut secrets = client.secrets();
-        let m = not_found(secrets.remove(&name("nope"), None).unwrap_err());
+        let m = not_found(secrets.remove("nope").unwrap_err());
         assert!(m.contains("\"nope\""), "{m}");
         let unknown = SecretUri::parse("secret:d0q6g3l9h5s9k8a6s0rg").unwrap();
-        not_found(secrets.remove(&unknown.into(), None).unwrap_err());
-        assert_eq!(secrets.list(&SecretFilter::all(), false).unwrap().len(), 1);
+        not_found(secrets.remove(unknown).unwrap_err());
+        not_found(secrets.remove("secret:d0q6g3l9h5s9k8a6s0rg").unwrap_err());
+        assert_eq!(secrets.list(&ListOptions::new()).unwrap().len(), 1);
     })
 }
 
@@ -191,18 +191,18 @@ fn remove_many_reports_each_item() {
         two_revisions(&mut client);
         let mut secrets = client.secrets();
         let api = secrets
-            .add("api", &content(&[("token", "t")]), None)
+            .add(&NewSecret::new("api", content(&[("token", "t")])))
             .unwrap();
         let batch = [
-            (name("x"), vec![1]),
-            (name("nope"), vec![]),
-            (SecretRef::from(&api), vec![]),
+            Removal::revisions(name("x"), [1]),
+            Removal::secret(name("nope")),
+            Removal::secret(&api),
         ];
         let results = secrets.remove_many(&batch).unwrap();
         assert_eq!(results.len(), 3);
         assert!(results[0].is_ok() && results[2].is_ok(), "{results:?}");
         let err = results[1].as_ref().unwrap_err();
-        assert_eq!(err.code(), Some(ErrorCode::NotFound), "{err:?}");
+        assert_eq!(err.kind(), Some(ErrorKind::NotFound), "{err:?}");
         assert_eq!(
             last_params(&controller, "RemoveSecrets"),
             json!({"args": [
@@ -211,10 +211,10 @@ fn remove_many_reports_each_item() {
                 {"uri": api.to_string(), "label": ""},
             ]})
         );
-        let left = secrets.list(&SecretFilter::all(), false).unwrap();
+        let left = secrets.list(&ListOptions::new()).unwrap();
         assert_eq!(left.len(), 1);
         assert_eq!(left[0].name.as_deref(), Some("x"));
-        assert_eq!(show_revisions(&mut client, &name("x")), [2]);
+        assert_eq!(show_revisions(&mut client, "x"), [2]);
     })
 }
 
@@ -227,34 +227,39 @@ fn an_empty_name_never_reaches_the_controller() {
         // RemoveSecrets with an empty URI and an empty label.
         let _: serde_json::Value = client
             .call(
-                "Secrets",
-                2,
-                "CreateSecrets",
+                Call::write("Secrets", 2, "CreateSecrets"),
                 &json!({"args": [{"content": {"data": {"token": "MQ=="}}, "owner-tag": ""}]}),
             )
             .unwrap();
         let mut secrets = client.secrets();
         for empty in ["", " "] {
+            // Named explicitly, and as text (which names nothing).
             let unnamed = name(empty);
-            let err = no_io(&controller, || secrets.remove(&unnamed, None)).unwrap_err();
+            let err = no_io(&controller, || secrets.remove(&unnamed)).unwrap_err();
             assert!(invalid(err).contains("name"));
+            let err = no_io(&controller, || secrets.remove(empty)).unwrap_err();
+            assert!(invalid(err).contains("empty"));
+            let err = no_io(&controller, || secrets.remove_revisions(&unnamed, &[1]));
+            invalid(err.unwrap_err());
             let err = no_io(&controller, || {
-                secrets.remove_many(&[(unnamed.clone(), vec![])])
+                secrets.remove_many(&[Removal::secret(unnamed.clone())])
             });
             invalid(err.unwrap_err());
             let change = SecretUpdate::new().description("x");
             let err = no_io(&controller, || secrets.update(&unnamed, &change)).unwrap_err();
             invalid(err);
+            let err = no_io(&controller, || secrets.update(empty, &change)).unwrap_err();
+            invalid(err);
             let err = no_io(&controller, || secrets.grant(&unnamed, &["mysql"])).unwrap_err();
             invalid(err);
             let err = no_io(&controller, || secrets.revoke(&unnamed, &["mysql"])).unwrap_err();
             invalid(err);
-            let err = no_io(&controller, || {
-                secrets.show(&unnamed, &ShowOptions::default())
-            });
+            let err = no_io(&controller, || secrets.show(&unnamed, &ShowOptions::new()));
+            invalid(err.unwrap_err());
+            let err = no_io(&controller, || secrets.show(empty, &ShowOptions::new()));
             invalid(err.unwrap_err());
         }
-        let left = secrets.list(&SecretFilter::all(), false).unwrap();
+        let left = secrets.list(&ListOptions::new()).unwrap();
         assert_eq!(left.len(), 1);
         assert_eq!(left[0].name, None);
     })

@@ -4,11 +4,12 @@
 
 mod common;
 
-use common::secrets::{content, name, no_io};
+use common::secrets::{content, name, no_io, secrets_methods_during};
 use common::{connect, within};
 use juju_secrets::testing::TestController;
 use juju_secrets::{
-    Client, Error, NewSecret, Result, SecretFilter, SecretUpdate, SecretUri, ShowOptions,
+    Client, Ensured, Error, ErrorKind, ListOptions, NewSecret, Removal, Result, SecretUpdate,
+    SecretUri, ShowOptions,
 };
 use serde_json::json;
 
@@ -19,39 +20,34 @@ type Write = (&'static str, fn(&mut Client) -> Result<()>);
 fn writes() -> Vec<Write> {
     vec![
         ("add", |c| {
-            c.secrets()
-                .add("db", &content(&[("password", "p")]), None)
-                .map(drop)
+            let new = NewSecret::new("db", content(&[("password", "p")]));
+            c.secrets().add(&new).map(drop)
         }),
         ("add_many", |c| {
-            let new = NewSecret {
-                name: "db".into(),
-                content: content(&[("password", "p")]),
-                description: None,
-            };
+            let new = NewSecret::new("db", content(&[("password", "p")]));
             c.secrets().add_many(&[new]).map(drop)
         }),
         ("update", |c| {
             c.secrets()
-                .update(&name("db"), &SecretUpdate::new().description("d"))
+                .update("db", &SecretUpdate::new().description("d"))
         }),
         ("update_many", |c| {
             let change = (name("db"), SecretUpdate::new().name("db-2"));
             c.secrets().update_many(&[change]).map(drop)
         }),
-        ("remove", |c| c.secrets().remove(&name("db"), None)),
+        ("remove", |c| c.secrets().remove("db")),
         ("remove_revisions", |c| {
-            c.secrets().remove_revisions(&name("db"), &[1])
+            c.secrets().remove_revisions("db", &[1])
         }),
         ("remove_many", |c| {
-            c.secrets().remove_many(&[(name("db"), vec![])]).map(drop)
+            let removals = [
+                Removal::secret(name("db")),
+                Removal::revisions(name("db"), [1]),
+            ];
+            c.secrets().remove_many(&removals).map(drop)
         }),
-        ("grant", |c| {
-            c.secrets().grant(&name("db"), &["mysql"]).map(drop)
-        }),
-        ("revoke", |c| {
-            c.secrets().revoke(&name("db"), &["mysql"]).map(drop)
-        }),
+        ("grant", |c| c.secrets().grant("db", &["mysql"]).map(drop)),
+        ("revoke", |c| c.secrets().revoke("db", &["mysql"]).map(drop)),
     ]
 }
 
@@ -72,7 +68,7 @@ fn a_v1_controller_lists_but_refuses_every_write_before_any_io() {
             .unwrap();
         let mut client = connect(&controller);
 
-        let all = client.secrets().list(&SecretFilter::all(), true).unwrap();
+        let all = client.secrets().list(&ListOptions::new().reveal()).unwrap();
         assert!(all.is_empty());
         let call = controller.calls().pop().unwrap();
         assert_eq!((call.method(), call.version()), ("ListSecrets", 1));
@@ -80,10 +76,11 @@ fn a_v1_controller_lists_but_refuses_every_write_before_any_io() {
         let unknown = SecretUri::parse("secret:d0q6g3l9h5s9k8a6s0rg").unwrap();
         let err = client
             .secrets()
-            .show(&unknown.into(), &ShowOptions::default())
+            .show(unknown, &ShowOptions::new())
             .unwrap_err();
-        assert!(
-            err.code().is_some(),
+        assert_eq!(
+            err.kind(),
+            Some(ErrorKind::NotFound),
             "a controller answer, not a refusal: {err:?}"
         );
 
@@ -99,7 +96,7 @@ fn a_v1_controller_lists_but_refuses_every_write_before_any_io() {
             .all(|c| c.method() != "CreateSecrets"));
         // Still connected and usable.
         client.ping().unwrap();
-        client.secrets().list(&SecretFilter::all(), false).unwrap();
+        client.secrets().list(&ListOptions::new()).unwrap();
     })
 }
 
@@ -111,19 +108,22 @@ fn a_controller_without_secrets_is_unsupported() {
             .start()
             .unwrap();
         let mut client = connect(&controller);
-        let err = no_io(&controller, || {
-            client.secrets().list(&SecretFilter::all(), false)
-        });
+        let err = no_io(&controller, || client.secrets().list(&ListOptions::new()));
         let message = unsupported("list", err.unwrap_err());
         assert!(message.contains("Secrets"), "{message}");
         let err = no_io(&controller, || {
-            client.secrets().show(&name("db"), &ShowOptions::default())
+            client.secrets().show("db", &ShowOptions::new())
         });
         unsupported("show", err.unwrap_err());
-        let err = no_io(&controller, || {
-            client.secrets().get_value(&name("db"), "password")
-        });
+        let err = no_io(&controller, || client.secrets().get_value("db", "password"));
         unsupported("get_value", err.unwrap_err());
+        let wanted = NewSecret::new("db", content(&[("password", "p")]));
+        let err = no_io(&controller, || client.secrets().ensure(&wanted));
+        unsupported("ensure", err.unwrap_err());
+        let err = no_io(&controller, || {
+            client.secrets().ensure_access("db", &["mysql"])
+        });
+        unsupported("ensure_access", err.unwrap_err());
         for (what, write) in writes() {
             let err = no_io(&controller, || write(&mut client)).unwrap_err();
             unsupported(what, err);
@@ -146,9 +146,7 @@ fn show_by_name_on_v1_finds_that_secret_though_v1_ignores_the_name_filter() {
         let mut secrets = client.secrets();
 
         // The controller lists everything whatever the name asked for...
-        let value = secrets
-            .get_value(&juju_secrets::SecretRef::name("second"), "token")
-            .unwrap();
+        let value = secrets.get_value("second", "token").unwrap();
         let call = controller.calls().pop().unwrap();
         assert_eq!(call.params()["filter"]["label"], json!("second"));
         assert_eq!(
@@ -160,12 +158,46 @@ fn show_by_name_on_v1_finds_that_secret_though_v1_ignores_the_name_filter() {
         );
         // ...and the client keeps only the secret with that name.
         assert_eq!(value.as_bytes(), b"two");
-        let err = secrets
-            .show(
-                &juju_secrets::SecretRef::name("third"),
-                &ShowOptions::default(),
-            )
-            .unwrap_err();
-        assert_eq!(err.code(), Some(juju_secrets::ErrorCode::NotFound), "{err}");
+        let err = secrets.show("third", &ShowOptions::new()).unwrap_err();
+        assert_eq!(err.kind(), Some(ErrorKind::NotFound), "{err}");
+    })
+}
+
+#[test]
+fn ensure_on_a_v1_controller_reads_but_never_writes() {
+    within(|| {
+        let controller = TestController::builder()
+            .secrets_versions(&[1])
+            .server_version("3.2.4")
+            .start()
+            .unwrap();
+        controller.insert_secret("db", &[("password", b"p".as_slice())]);
+        let mut client = connect(&controller);
+        let mut secrets = client.secrets();
+
+        // Already as described: the look-up (a v1 read) is all it takes.
+        let same = NewSecret::new("db", content(&[("password", "p")]));
+        let (ensured, methods) = secrets_methods_during(&controller, || secrets.ensure(&same));
+        assert!(matches!(ensured, Ok(Ensured::Unchanged(_))), "{ensured:?}");
+        assert_eq!(methods, ["ListSecrets"]);
+
+        // Anything to write is refused after the look-up, and nothing is written.
+        let changed = NewSecret::new("db", content(&[("password", "q")]));
+        let described = NewSecret::new("db", content(&[("password", "p")])).description("d");
+        let new = NewSecret::new("new", content(&[("password", "q")]));
+        for wanted in [&changed, &described, &new] {
+            let (err, methods) =
+                secrets_methods_during(&controller, || secrets.ensure(wanted).unwrap_err());
+            let message = unsupported(wanted.name(), err);
+            assert!(message.contains("Juju 3.3"), "{message}");
+            assert_eq!(methods, ["ListSecrets"], "{}", wanted.name());
+        }
+        let (err, methods) = secrets_methods_during(&controller, || {
+            secrets.ensure_access("db", &["mysql"]).unwrap_err()
+        });
+        unsupported("ensure_access", err);
+        assert_eq!(methods, ["ListSecrets"]);
+        let value = secrets.get_value("db", "password").unwrap();
+        assert_eq!(value.as_bytes(), b"p");
     })
 }

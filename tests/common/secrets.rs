@@ -2,7 +2,7 @@
 //! controller recorded, and checks that something was refused before any I/O.
 
 use juju_secrets::testing::{RecordedCall, TestController};
-use juju_secrets::{Error, ErrorCode, SecretContent, SecretInfo, SecretRef};
+use juju_secrets::{Error, ErrorKind, SecretContent, SecretInfo, SecretRef};
 use serde_json::Value;
 
 /// Content from `(key, value)` text pairs that are known to be valid.
@@ -84,6 +84,21 @@ pub fn no_io<T>(controller: &TestController, body: impl FnOnce() -> T) -> T {
     result
 }
 
+/// Runs `body` and returns its result with the methods of the `Secrets` calls it made, in order.
+pub fn secrets_methods_during<T>(
+    controller: &TestController,
+    body: impl FnOnce() -> T,
+) -> (T, Vec<String>) {
+    let before = controller.calls().len();
+    let result = body();
+    let methods = controller.calls()[before..]
+        .iter()
+        .filter(|c| c.facade() == "Secrets")
+        .map(|c| c.method().to_owned())
+        .collect();
+    (result, methods)
+}
+
 /// Checks that `err` is invalid input and returns its message.
 pub fn invalid(err: Error) -> String {
     match err {
@@ -94,7 +109,7 @@ pub fn invalid(err: Error) -> String {
 
 /// Checks that `err` is the controller's `not found` and returns its message.
 pub fn not_found(err: Error) -> String {
-    assert_eq!(err.code(), Some(ErrorCode::NotFound), "{err:?}");
+    assert_eq!(err.kind(), Some(ErrorKind::NotFound), "{err:?}");
     err.api().expect("an API error").message.clone()
 }
 
