@@ -1,54 +1,11 @@
-//! `Admin` (login) and `Pinger`, and the "not implemented" errors of Juju's RPC layer.
+//! `Admin` (login) and `Pinger`.
 
 use serde_json::{json, Value};
 
+use super::reply::{api_error, unknown_facade, unknown_method, Reply};
 use super::roles;
 use super::server::Conn;
-use super::{Reply, Shared};
-use crate::error::ApiError;
-
-pub(crate) fn api_error(message: impl Into<String>, code: &str) -> ApiError {
-    ApiError {
-        message: message.into(),
-        code: Some(code.to_owned()).filter(|c| !c.is_empty()),
-        info: None,
-    }
-}
-
-/// `rpc/rpcreflect`: no facade of that name and version is registered. Juju names the version
-/// when one was sent, so "unknown object type" only shows for version 0.
-pub(crate) fn unknown_facade(facade: &str, version: u64) -> ApiError {
-    if version == 0 {
-        api_error(format!("unknown object type {facade:?}"), "not implemented")
-    } else {
-        api_error(
-            format!("unknown version ({version}) of interface {facade:?}"),
-            "not implemented",
-        )
-    }
-}
-
-/// The facade and version exist, the method does not.
-pub(crate) fn unknown_method(facade: &str, version: u64, method: &str) -> ApiError {
-    api_error(
-        format!("no such request - method {facade}({version}).{method} is not implemented"),
-        "not implemented",
-    )
-}
-
-/// A model facade on a controller connection, or the other way round (`apiserver/root.go`).
-pub(crate) fn wrong_connection(facade: &str, controller: bool) -> ApiError {
-    let kind = if controller { "controller" } else { "model" };
-    api_error(
-        format!("facade {facade:?} not supported for {kind} API connection"),
-        "not supported",
-    )
-}
-
-/// What every request on a connection to an unknown model gets, login included.
-pub(crate) fn unknown_model(uuid: &str) -> ApiError {
-    api_error(format!("unknown model: {uuid:?}"), "model not found")
-}
+use super::Shared;
 
 pub(crate) fn admin(
     shared: &Shared,

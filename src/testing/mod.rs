@@ -30,6 +30,7 @@ mod admin;
 mod certs;
 mod faults;
 mod model_facades;
+mod reply;
 mod roles;
 mod secrets;
 mod server;
@@ -47,14 +48,13 @@ use base64::Engine as _;
 use native_tls::TlsAcceptor;
 use serde_json::Value;
 
-use crate::error::{ApiError, Error, Result};
+use crate::error::{Error, Result};
 use crate::options::{ConnectOptions, ConnectOptionsBuilder};
 use certs::CertSpec;
 pub use faults::Fault;
+use reply::Reply;
 pub use roles::RedirectTarget;
 use server::Conn;
-
-pub(crate) type Reply = std::result::Result<Value, ApiError>;
 
 /// One model the test controller serves.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -149,7 +149,7 @@ pub(crate) fn dispatch(
     }
     if let Some(uuid) = &conn.model_uuid {
         if !shared.config.models.iter().any(|m| &m.uuid == uuid) {
-            return Err(admin::unknown_model(uuid));
+            return Err(reply::unknown_model(uuid));
         }
     }
     if facade == "Admin" {
@@ -157,18 +157,18 @@ pub(crate) fn dispatch(
     }
     if !conn.logged_in {
         // Before login only Admin exists.
-        return Err(admin::unknown_facade(facade, version));
+        return Err(reply::unknown_facade(facade, version));
     }
     let on_model = conn.model_uuid.is_some();
     if let Some(for_model) = facade_kind(facade) {
         if for_model != on_model {
-            return Err(admin::wrong_connection(facade, !on_model));
+            return Err(reply::wrong_connection(facade, !on_model));
         }
     }
     let facades = shared.facades(on_model);
     let offered = facades.iter().find(|(name, _)| *name == facade);
     if !offered.is_some_and(|(_, versions)| versions.iter().any(|v| u64::from(*v) == version)) {
-        return Err(admin::unknown_facade(facade, version));
+        return Err(reply::unknown_facade(facade, version));
     }
     match facade {
         "Pinger" => admin::pinger(version, method),
@@ -180,7 +180,7 @@ pub(crate) fn dispatch(
             model_facades::model(shared, conn, object_id, facade, version, method)
         }
         "ModelManager" => model_facades::model_manager(shared, version, method, params),
-        _ => Err(admin::unknown_method(facade, version, method)),
+        _ => Err(reply::unknown_method(facade, version, method)),
     }
 }
 

@@ -15,11 +15,11 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::admin::{api_error, unknown_method};
+use super::reply::{api_error, unknown_method, Reply};
 use super::secrets::decode;
 use super::server::Conn;
 use super::state::now;
-use super::{Reply, Shared, TestModel};
+use super::{Shared, TestModel};
 use crate::error::ApiError;
 
 /// Facades and versions on model connections, besides `Pinger` and `Secrets`.

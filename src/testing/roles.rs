@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use super::admin::api_error;
+use super::reply::api_error;
 use super::{TestController, TestControllerBuilder};
 use crate::error::ApiError;
 

@@ -8,9 +8,9 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use super::admin::{api_error, unknown_method};
+use super::reply::{api_error, unknown_method, Reply};
 use super::state::{ModelSecrets, Revision, Secret};
-use super::{Reply, Shared};
+use super::Shared;
 use crate::error::ApiError;
 use crate::rpc::WireError;
 
