@@ -30,6 +30,7 @@ mod admin;
 mod certs;
 mod faults;
 mod model_facades;
+mod params;
 mod reply;
 mod roles;
 mod secrets;

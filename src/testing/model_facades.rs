@@ -15,8 +15,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::params::decode;
 use super::reply::{api_error, unknown_method, Reply};
-use super::secrets::decode;
 use super::server::Conn;
 use super::state::now;
 use super::{Shared, TestModel};
