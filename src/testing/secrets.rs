@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 
 use super::params::decode;
 use super::reply::{api_error, unknown_method, Reply};
@@ -150,15 +149,6 @@ fn is_uuid(s: &str) -> bool {
     s.len() == 36
         && s.chars()
             .all(|c| c == '-' || c.is_ascii_digit() || ('a'..='f').contains(&c))
-}
-
-/// Hex SHA-256 of the compact JSON of the (sorted) base64 data map, as Juju stores it.
-pub(crate) fn checksum(data: &BTreeMap<String, String>) -> String {
-    let json = serde_json::to_vec(data).unwrap_or_default();
-    Sha256::digest(&json)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 impl Ctx<'_> {
@@ -429,15 +419,6 @@ fn error_result(outcome: Result<(), ApiError>) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn checksum_matches_juju() {
-        let data = BTreeMap::from([("token".to_owned(), "MQ==".to_owned())]);
-        assert_eq!(
-            checksum(&data),
-            "cf73a4b0cec4a43e0f5e251d8d6b901c728e3a466168e225638703b4af657883"
-        );
-    }
 
     #[test]
     fn uri_forms() {
