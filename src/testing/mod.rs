@@ -31,6 +31,7 @@ mod certs;
 mod faults;
 mod model_facades;
 mod params;
+mod recorded_call;
 mod reply;
 mod roles;
 mod secrets;
@@ -53,6 +54,7 @@ use crate::error::{Error, Result};
 use crate::options::{ConnectOptions, ConnectOptionsBuilder};
 use certs::CertSpec;
 pub use faults::Fault;
+pub use recorded_call::RecordedCall;
 use reply::Reply;
 pub use roles::RedirectTarget;
 use server::Conn;
@@ -221,55 +223,6 @@ impl HandlingTime {
         }
         let nanos = self.busy.as_nanos() / u128::from(self.requests);
         Duration::from_nanos(u64::try_from(nanos).unwrap_or(u64::MAX))
-    }
-}
-
-/// A request the test controller received, and the response it sent, as JSON frames.
-/// Login passwords are replaced by `<redacted>`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RecordedCall {
-    /// The model of the connection, `None` for a controller connection.
-    pub model_uuid: Option<String>,
-    /// The request frame.
-    pub request: Value,
-    /// The response frame.
-    pub response: Value,
-}
-
-impl RecordedCall {
-    pub(crate) fn new(model_uuid: Option<String>, request: Value, response: Value) -> Self {
-        RecordedCall {
-            model_uuid,
-            request,
-            response,
-        }
-    }
-
-    fn field(&self, name: &str) -> &str {
-        self.request.get(name).and_then(Value::as_str).unwrap_or("")
-    }
-
-    /// The facade called, such as `Secrets`.
-    pub fn facade(&self) -> &str {
-        self.field("type")
-    }
-
-    /// The method called, such as `CreateSecrets`.
-    pub fn method(&self) -> &str {
-        self.field("request")
-    }
-
-    /// The facade version asked for.
-    pub fn version(&self) -> u64 {
-        self.request
-            .get("version")
-            .and_then(Value::as_u64)
-            .unwrap_or(0)
-    }
-
-    /// The request's params (`Null` when absent).
-    pub fn params(&self) -> &Value {
-        self.request.get("params").unwrap_or(&Value::Null)
     }
 }
 

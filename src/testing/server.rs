@@ -16,7 +16,8 @@ use tungstenite::protocol::WebSocketConfig;
 use tungstenite::Message;
 
 use super::model_facades::Watchers;
-use super::{dispatch, RecordedCall, Shared};
+use super::recorded_call::RecordedCall;
+use super::{dispatch, Shared};
 use crate::error::ApiError;
 use crate::transport::{Stream, Tcp};
 
