@@ -28,6 +28,7 @@
 
 mod admin;
 mod certs;
+mod config;
 mod faults;
 mod model_facades;
 mod params;
@@ -53,38 +54,13 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::options::{ConnectOptions, ConnectOptionsBuilder};
 use certs::CertSpec;
+use config::Config;
+pub use config::TestModel;
 pub use faults::Fault;
 pub use recorded_call::RecordedCall;
 use reply::Reply;
 pub use roles::RedirectTarget;
 use server::Conn;
-
-/// One model the test controller serves.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TestModel {
-    /// The model's short name, such as `default`.
-    pub name: String,
-    /// The model's UUID.
-    pub uuid: String,
-}
-
-#[derive(Clone, Debug)]
-pub(crate) struct Config {
-    pub user: String,
-    pub password: String,
-    pub controller_name: String,
-    pub controller_uuid: String,
-    pub models: Vec<TestModel>,
-    pub secrets_versions: Vec<u32>,
-    pub applications: Vec<String>,
-    pub long_secret_ids: bool,
-    pub server_version: String,
-    pub plain: bool,
-    pub port: u16,
-    pub cert: CertSpec,
-    pub fault: Option<Fault>,
-    pub roles: roles::Roles,
-}
 
 /// State shared by the accept loop, every connection thread and the [`TestController`] handle.
 pub(crate) struct Shared {
