@@ -90,6 +90,15 @@ impl Shared {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Drops the accept loop's clone of `tcp`, so the connection ends when `tcp` is dropped.
+    pub(crate) fn forget(&self, tcp: &TcpStream) {
+        if let Ok(peer) = tcp.peer_addr() {
+            self.lock()
+                .sockets
+                .retain(|s| s.peer_addr().ok() != Some(peer));
+        }
+    }
+
     /// Counts one request frame that took `busy` to answer.
     pub(crate) fn record_handling(&self, busy: Duration) {
         let nanos = u64::try_from(busy.as_nanos()).unwrap_or(u64::MAX);

@@ -51,7 +51,7 @@ pub(crate) fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
 fn serve(tcp: TcpStream, shared: Arc<Shared>) {
     let _ = tcp.set_nodelay(true);
     let mut faults = shared.faults.connection();
-    if !faults.before_handshake(&tcp, &shared) {
+    if !faults.before_handshake(&tcp, |tcp| shared.forget(tcp)) {
         return;
     }
     let _hangup = Hangup::new(&tcp, &shared);
@@ -142,12 +142,7 @@ impl Drop for Hangup<'_> {
     fn drop(&mut self) {
         let Some(tcp) = self.tcp.take() else { return };
         // Forget the accept loop's clone too, so closed connections do not pile up.
-        if let Ok(peer) = tcp.peer_addr() {
-            self.shared
-                .lock()
-                .sockets
-                .retain(|s| s.peer_addr().ok() != Some(peer));
-        }
+        self.shared.forget(&tcp);
         let _ = tcp.shutdown(Shutdown::Both);
     }
 }
