@@ -2,9 +2,9 @@
 
 use serde_json::{json, Value};
 
+use super::conn::Conn;
 use super::reply::{api_error, unknown_facade, unknown_method, Reply};
 use super::roles;
-use super::server::Conn;
 use super::Shared;
 
 pub(crate) fn admin(

@@ -29,6 +29,7 @@
 mod admin;
 mod certs;
 mod config;
+mod conn;
 mod faults;
 mod model_facades;
 mod params;
@@ -56,11 +57,11 @@ use crate::options::{ConnectOptions, ConnectOptionsBuilder};
 use certs::CertSpec;
 use config::Config;
 pub use config::TestModel;
+use conn::Conn;
 pub use faults::Fault;
 pub use recorded_call::RecordedCall;
 use reply::Reply;
 pub use roles::RedirectTarget;
-use server::Conn;
 
 /// State shared by the accept loop, every connection thread and the [`TestController`] handle.
 pub(crate) struct Shared {

@@ -10,14 +10,12 @@
 //! does, so those requests are held: the connection keeps serving other requests, and `Stop`
 //! releases them with Juju's `watcher was stopped` error.
 
-use std::collections::BTreeMap;
-
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::conn::{Conn, Next};
 use super::params::decode;
 use super::reply::{api_error, unknown_method, Reply};
-use super::server::Conn;
 use super::state::now;
 use super::{Shared, TestModel};
 use crate::error::ApiError;
@@ -56,7 +54,20 @@ pub(crate) fn model(
     match (facade, method) {
         ("ModelConfig", "ModelGet") => Ok(model_config(shared, conn)),
         ("Client", "WatchAll") => Ok(json!({"watcher-id": conn.watchers.add()})),
-        ("AllWatcher", "Next" | "Stop") => conn.watchers.call(object_id, method),
+        ("AllWatcher", "Next") => match conn.watchers.next(object_id) {
+            Some(Next::First) => Ok(json!({"deltas": []})),
+            // Not sent: the server holds this request.
+            Some(Next::Held) => Ok(Value::Null),
+            None => Err(unknown_watcher()),
+        },
+        ("AllWatcher", "Stop") => {
+            // Its held requests are answered with `stopped()` after this reply.
+            if conn.watchers.stop(object_id) {
+                Ok(json!({}))
+            } else {
+                Err(unknown_watcher())
+            }
+        }
         _ => Err(unknown_method(facade, version, method)),
     }
 }
@@ -191,79 +202,12 @@ fn model_info(shared: &Shared, tag: &str, version: u64) -> Result<Value, ApiErro
     Ok(info)
 }
 
-/// A request held by an AllWatcher: its `request-id` and (recorded) frame.
-#[derive(Debug)]
-pub(crate) struct Held {
-    pub id: u64,
-    pub request: Value,
+fn unknown_watcher() -> ApiError {
+    api_error("unknown watcher id", "not found")
 }
 
-/// One connection's AllWatchers, by resource id, and the `Next` requests they hold.
-#[derive(Debug, Default)]
-pub(crate) struct Watchers {
-    /// Juju numbers a connection's resources from 1.
-    last_id: u64,
-    live: BTreeMap<String, Watcher>,
-    /// Set while a `Next` that must wait is dispatched: the server then holds that request.
-    holding: Option<String>,
-    /// Requests of watchers stopped since the server last asked: to answer now.
-    released: Vec<Held>,
-}
-
-#[derive(Debug, Default)]
-struct Watcher {
-    delivered: bool,
-    held: Vec<Held>,
-}
-
-impl Watchers {
-    fn add(&mut self) -> String {
-        self.last_id += 1;
-        let id = self.last_id.to_string();
-        self.live.insert(id.clone(), Watcher::default());
-        id
-    }
-
-    fn call(&mut self, id: &str, method: &str) -> Reply {
-        let Some(watcher) = self.live.get_mut(id) else {
-            return Err(api_error("unknown watcher id", "not found"));
-        };
-        if method == "Stop" {
-            if let Some(watcher) = self.live.remove(id) {
-                self.released.extend(watcher.held);
-            }
-            return Ok(json!({}));
-        }
-        if watcher.delivered {
-            self.holding = Some(id.to_owned());
-            // Not sent: the server holds this request.
-            return Ok(Value::Null);
-        }
-        watcher.delivered = true;
-        Ok(json!({"deltas": []}))
-    }
-
-    /// After dispatching request `id`: whether it is held (then kept with its frame, to be
-    /// answered when its watcher stops) rather than answered now.
-    pub(crate) fn hold(&mut self, id: u64, request: &Value) -> bool {
-        let Some(watcher) = self.holding.take() else {
-            return false;
-        };
-        if let Some(watcher) = self.live.get_mut(&watcher) {
-            watcher.held.push(Held {
-                id,
-                request: request.clone(),
-            });
-        }
-        true
-    }
-
-    /// The requests released by `Stop` since the last call, with the error each is answered
-    /// with (`multiwatcher.NewErrStopped`, which has no code).
-    pub(crate) fn released(&mut self) -> Vec<(Held, ApiError)> {
-        self.released
-            .drain(..)
-            .map(|held| (held, api_error("watcher was stopped", "")))
-            .collect()
-    }
+/// What a request held by a watcher gets when the watcher stops (`multiwatcher.NewErrStopped`,
+/// which has no code).
+pub(crate) fn stopped() -> ApiError {
+    api_error("watcher was stopped", "")
 }

@@ -15,20 +15,12 @@ use tungstenite::http::StatusCode;
 use tungstenite::protocol::WebSocketConfig;
 use tungstenite::Message;
 
-use super::model_facades::Watchers;
+use super::conn::Conn;
+use super::model_facades::stopped;
 use super::recorded_call::RecordedCall;
 use super::{dispatch, Shared};
 use crate::error::ApiError;
 use crate::transport::{Stream, Tcp};
-
-/// What one connection knows about itself.
-pub(crate) struct Conn {
-    /// The model UUID from the URL path, or `None` for a controller-only `/api` connection.
-    pub model_uuid: Option<String>,
-    pub logged_in: bool,
-    /// Its AllWatchers, which may hold requests while the connection serves others.
-    pub watchers: Watchers,
-}
 
 pub(crate) fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
     for stream in listener.incoming() {
@@ -92,11 +84,7 @@ fn serve(tcp: TcpStream, shared: Arc<Shared>) {
     let Ok(mut ws) = tungstenite::accept_hdr_with_config(stream, callback, Some(config)) else {
         return;
     };
-    let mut conn = Conn {
-        model_uuid: model_from_path(&path).flatten(),
-        logged_in: false,
-        watchers: Watchers::default(),
-    };
+    let mut conn = Conn::new(model_from_path(&path).flatten());
     if let Some(idle) = shared.config.roles.drop_idle_after {
         // Quiet for that long, the read fails and the connection ends, as behind a proxy.
         let _ = ws.get_mut().tcp_mut().set_read_timeout(Some(idle));
@@ -181,8 +169,8 @@ fn answer(shared: &Shared, conn: &mut Conn, text: &str) -> Option<Vec<String>> {
         };
         answered.push((request, reply));
     }
-    for (held, error) in conn.watchers.released() {
-        answered.push((held.request, error_frame(held.id, &error)));
+    for held in conn.watchers.released() {
+        answered.push((held.request, error_frame(held.id, &stopped())));
     }
     // Encoded before recording, so the (possibly large) values move into the record uncopied.
     let frames = answered
