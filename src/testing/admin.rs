@@ -3,6 +3,7 @@
 use serde_json::{json, Value};
 
 use super::conn::Conn;
+use super::facades;
 use super::reply::{api_error, unknown_facade, unknown_method, Reply};
 use super::roles;
 use super::Shared;
@@ -57,8 +58,7 @@ fn login(shared: &Shared, conn: &mut Conn, params: &Value) -> Reply {
     };
     let model_tag = conn.model_uuid.as_ref().map(|uuid| format!("model-{uuid}"));
     conn.logged_in = true;
-    let facades: Vec<Value> = shared
-        .facades(conn.model_uuid.is_some())
+    let facades: Vec<Value> = facades::offered(config, conn.model_uuid.is_some())
         .into_iter()
         .map(|(name, versions)| json!({"name": name, "versions": versions}))
         .collect();

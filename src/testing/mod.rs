@@ -30,6 +30,7 @@ mod admin;
 mod certs;
 mod config;
 mod conn;
+mod facades;
 mod faults;
 mod model_facades;
 mod params;
@@ -106,19 +107,6 @@ impl Shared {
         self.handled.fetch_add(1, Ordering::Relaxed);
         self.busy_nanos.fetch_add(nanos, Ordering::Relaxed);
     }
-
-    /// The facades offered at login, by name: model facades only on a model connection.
-    pub(crate) fn facades(&self, model: bool) -> Vec<(&'static str, Vec<u32>)> {
-        // Admin is not listed: after login it is gone (`apiserver/root.go`).
-        let mut facades = vec![("Pinger", vec![1])];
-        facades.extend(model_facades::offered(model));
-        if model && !self.config.secrets_versions.is_empty() {
-            facades.push(("Secrets", self.config.secrets_versions.clone()));
-        }
-        // Juju lists them sorted by name.
-        facades.sort_by_key(|(name, _)| *name);
-        facades
-    }
 }
 
 /// Routes one request to its facade, as Juju's RPC layer does. `object_id` is the request's
@@ -149,12 +137,12 @@ pub(crate) fn dispatch(
         return Err(reply::unknown_facade(facade, version));
     }
     let on_model = conn.model_uuid.is_some();
-    if let Some(for_model) = facade_kind(facade) {
+    if let Some(for_model) = facades::kind(facade) {
         if for_model != on_model {
             return Err(reply::wrong_connection(facade, !on_model));
         }
     }
-    let facades = shared.facades(on_model);
+    let facades = facades::offered(&shared.config, on_model);
     let offered = facades.iter().find(|(name, _)| *name == facade);
     if !offered.is_some_and(|(_, versions)| versions.iter().any(|v| u64::from(*v) == version)) {
         return Err(reply::unknown_facade(facade, version));
@@ -170,16 +158,6 @@ pub(crate) fn dispatch(
         }
         "ModelManager" => model_facades::model_manager(shared, version, method, params),
         _ => Err(reply::unknown_method(facade, version, method)),
-    }
-}
-
-/// Whether a facade this controller knows lives on model (`true`) or controller (`false`)
-/// connections; `None` for facades served on both.
-fn facade_kind(facade: &str) -> Option<bool> {
-    match facade {
-        "AllWatcher" | "Client" | "ModelConfig" | "Secrets" => Some(true),
-        "ModelManager" => Some(false),
-        _ => None,
     }
 }
 

@@ -20,28 +20,6 @@ use super::state::now;
 use super::{Shared, TestModel};
 use crate::error::ApiError;
 
-/// Facades and versions on model connections, besides `Pinger` and `Secrets`.
-const MODEL_FACADES: &[(&str, &[u32])] = &[
-    ("AllWatcher", &[3]),
-    ("Client", &[6, 7, 8]),
-    ("ModelConfig", &[3]),
-];
-
-/// Facades and versions on controller connections, besides `Pinger`.
-const CONTROLLER_FACADES: &[(&str, &[u32])] = &[("ModelManager", &[9, 10])];
-
-/// The facades of this module offered on a model (`true`) or controller connection.
-pub(crate) fn offered(model: bool) -> impl Iterator<Item = (&'static str, Vec<u32>)> {
-    let facades = if model {
-        MODEL_FACADES
-    } else {
-        CONTROLLER_FACADES
-    };
-    facades
-        .iter()
-        .map(|(name, versions)| (*name, versions.to_vec()))
-}
-
 /// Serves `ModelConfig`, `Client` and `AllWatcher`; `object_id` is the request's `Id`.
 pub(crate) fn model(
     shared: &Shared,
