@@ -6,7 +6,7 @@ use super::conn::Conn;
 use super::facades;
 use super::reply::{api_error, unknown_facade, unknown_method, Reply};
 use super::roles;
-use super::Shared;
+use super::shared::Shared;
 
 pub(crate) fn admin(
     shared: &Shared,

@@ -39,13 +39,13 @@ mod reply;
 mod roles;
 mod secrets;
 mod server;
+mod shared;
 mod state;
 mod store;
 
-use std::collections::HashMap;
 use std::net::{Shutdown, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
@@ -63,51 +63,7 @@ pub use faults::Fault;
 pub use recorded_call::RecordedCall;
 use reply::Reply;
 pub use roles::RedirectTarget;
-
-/// State shared by the accept loop, every connection thread and the [`TestController`] handle.
-pub(crate) struct Shared {
-    pub config: Config,
-    pub port: u16,
-    /// Built once: making an OpenSSL context per connection costs more than the handshake.
-    pub tls: Option<TlsAcceptor>,
-    pub stopping: AtomicBool,
-    pub faults: faults::Faults,
-    /// Requests answered, and the nanoseconds spent answering them (see [`HandlingTime`]).
-    handled: AtomicU64,
-    busy_nanos: AtomicU64,
-    state: Mutex<State>,
-}
-
-#[derive(Default)]
-pub(crate) struct State {
-    pub calls: Vec<RecordedCall>,
-    pub sockets: Vec<TcpStream>,
-    /// User secrets by model UUID.
-    pub models: HashMap<String, state::ModelSecrets>,
-}
-
-impl Shared {
-    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
-        // A panicking connection thread must not take the whole controller down with it.
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Drops the accept loop's clone of `tcp`, so the connection ends when `tcp` is dropped.
-    pub(crate) fn forget(&self, tcp: &TcpStream) {
-        if let Ok(peer) = tcp.peer_addr() {
-            self.lock()
-                .sockets
-                .retain(|s| s.peer_addr().ok() != Some(peer));
-        }
-    }
-
-    /// Counts one request frame that took `busy` to answer.
-    pub(crate) fn record_handling(&self, busy: Duration) {
-        let nanos = u64::try_from(busy.as_nanos()).unwrap_or(u64::MAX);
-        self.handled.fetch_add(1, Ordering::Relaxed);
-        self.busy_nanos.fetch_add(nanos, Ordering::Relaxed);
-    }
-}
+use shared::Shared;
 
 /// Routes one request to its facade, as Juju's RPC layer does. `object_id` is the request's
 /// `Id` (only AllWatcher uses one).
@@ -325,16 +281,7 @@ impl TestControllerBuilder {
             }
             None => (None, None),
         };
-        let shared = Arc::new(Shared {
-            config: self.config,
-            port,
-            tls: acceptor,
-            stopping: AtomicBool::new(false),
-            faults,
-            handled: AtomicU64::new(0),
-            busy_nanos: AtomicU64::new(0),
-            state: Mutex::new(State::default()),
-        });
+        let shared = Arc::new(Shared::new(self.config, port, acceptor, faults));
         let accept_shared = Arc::clone(&shared);
         let accept = thread::Builder::new()
             .name("test-controller".into())
@@ -518,10 +465,8 @@ impl TestController {
     /// # Ok::<(), juju_secrets::Error>(())
     /// ```
     pub fn handling_time(&self) -> HandlingTime {
-        HandlingTime {
-            requests: self.shared.handled.load(Ordering::Relaxed),
-            busy: Duration::from_nanos(self.shared.busy_nanos.load(Ordering::Relaxed)),
-        }
+        let (requests, busy) = self.shared.handled();
+        HandlingTime { requests, busy }
     }
 
     /// Stops accepting and closes every connection. Also done on drop.

@@ -13,11 +13,12 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::config::TestModel;
 use super::conn::{Conn, Next};
 use super::params::decode;
 use super::reply::{api_error, unknown_method, Reply};
+use super::shared::Shared;
 use super::state::now;
-use super::{Shared, TestModel};
 use crate::error::ApiError;
 
 /// Serves `ModelConfig`, `Client` and `AllWatcher`; `object_id` is the request's `Id`.

@@ -8,8 +8,8 @@ use serde_json::{json, Value};
 
 use super::params::decode;
 use super::reply::{api_error, unknown_method, Reply};
+use super::shared::Shared;
 use super::state::{ModelSecrets, Revision, Secret};
-use super::Shared;
 use crate::error::ApiError;
 use crate::rpc::WireError;
 

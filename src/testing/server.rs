@@ -16,9 +16,10 @@ use tungstenite::protocol::WebSocketConfig;
 use tungstenite::Message;
 
 use super::conn::Conn;
+use super::dispatch;
 use super::model_facades::stopped;
 use super::recorded_call::RecordedCall;
-use super::{dispatch, Shared};
+use super::shared::Shared;
 use crate::error::ApiError;
 use crate::transport::{Stream, Tcp};
 
