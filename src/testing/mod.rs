@@ -26,7 +26,6 @@
 //! [`TestControllerBuilder::demand_discharge`]) and a proxy that drops idle connections
 //! ([`TestControllerBuilder::drop_idle_after`]).
 
-mod admin;
 mod certs;
 mod config;
 mod conn;
@@ -86,7 +85,7 @@ pub(crate) fn dispatch(
         }
     }
     if facade == "Admin" {
-        return admin::admin(shared, conn, version, method, params);
+        return facades::admin::handle(shared, conn, version, method, params);
     }
     if !conn.logged_in {
         // Before login only Admin exists.
@@ -104,7 +103,7 @@ pub(crate) fn dispatch(
         return Err(reply::unknown_facade(facade, version));
     }
     match facade {
-        "Pinger" => admin::pinger(version, method),
+        "Pinger" => facades::pinger::handle(version, method),
         "Secrets" => {
             let model = conn.model_uuid.as_deref().unwrap_or("");
             secrets::handle(shared, model, version, method, params)

@@ -1,6 +1,9 @@
 //! The facades the test controller serves, and the table of what it offers: each facade's
 //! versions, and whether it lives on model or controller connections.
 
+pub(crate) mod admin;
+pub(crate) mod pinger;
+
 use super::config::Config;
 
 /// Facades and versions on model connections, besides `Pinger` and `Secrets`.

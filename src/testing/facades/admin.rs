@@ -1,14 +1,16 @@
-//! `Admin` (login) and `Pinger`.
+//! The `Admin` facade (v3), the only one before login: `Login` with a password or macaroons, and
+//! `RedirectInfo` (`apiserver/admin.go`).
 
 use serde_json::{json, Value};
 
-use super::conn::Conn;
-use super::facades;
-use super::reply::{api_error, unknown_facade, unknown_method, Reply};
-use super::roles;
-use super::shared::Shared;
+use super::offered;
+use crate::testing::conn::Conn;
+use crate::testing::reply::{api_error, unknown_facade, Reply};
+use crate::testing::roles;
+use crate::testing::shared::Shared;
 
-pub(crate) fn admin(
+/// Serves `Admin`.
+pub(crate) fn handle(
     shared: &Shared,
     conn: &mut Conn,
     version: u64,
@@ -58,7 +60,7 @@ fn login(shared: &Shared, conn: &mut Conn, params: &Value) -> Reply {
     };
     let model_tag = conn.model_uuid.as_ref().map(|uuid| format!("model-{uuid}"));
     conn.logged_in = true;
-    let facades: Vec<Value> = facades::offered(config, conn.model_uuid.is_some())
+    let facades: Vec<Value> = offered(config, conn.model_uuid.is_some())
         .into_iter()
         .map(|(name, versions)| json!({"name": name, "versions": versions}))
         .collect();
@@ -78,13 +80,4 @@ fn login(shared: &Shared, conn: &mut Conn, params: &Value) -> Reply {
         result["model-tag"] = json!(tag);
     }
     Ok(result)
-}
-
-pub(crate) fn pinger(version: u64, method: &str) -> Reply {
-    match method {
-        "Ping" => Ok(json!({})),
-        // Stop exists on a real controller; it ends the pinger, which nothing here needs.
-        "Stop" => Ok(json!({})),
-        _ => Err(unknown_method("Pinger", version, method)),
-    }
 }
