@@ -36,7 +36,6 @@ mod params;
 mod recorded_call;
 mod reply;
 mod roles;
-mod secrets;
 mod server;
 mod shared;
 mod state;
@@ -106,7 +105,7 @@ pub(crate) fn dispatch(
         "Pinger" => facades::pinger::handle(version, method),
         "Secrets" => {
             let model = conn.model_uuid.as_deref().unwrap_or("");
-            secrets::handle(shared, model, version, method, params)
+            facades::secrets::handle(shared, model, version, method, params)
         }
         "ModelConfig" | "Client" | "AllWatcher" => {
             model_facades::model(shared, conn, object_id, facade, version, method)

@@ -3,6 +3,7 @@
 
 pub(crate) mod admin;
 pub(crate) mod pinger;
+pub(crate) mod secrets;
 
 use super::config::Config;
 

@@ -6,17 +6,18 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::params::decode;
-use super::reply::{api_error, unknown_method, Reply};
-use super::shared::Shared;
-use super::state::{ModelSecrets, Revision, Secret};
 use crate::error::ApiError;
 use crate::rpc::WireError;
+use crate::testing::params::decode;
+use crate::testing::reply::{api_error, unknown_method, Reply};
+use crate::testing::shared::Shared;
+use crate::testing::state::{ModelSecrets, Revision, Secret};
 
 fn not_found(what: &str) -> ApiError {
     api_error(format!("secret {what:?} not found"), "not found")
 }
 
+/// Serves `Secrets` for `model` (a UUID).
 pub(crate) fn handle(
     shared: &Shared,
     model: &str,
