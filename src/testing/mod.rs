@@ -31,7 +31,6 @@ mod config;
 mod conn;
 mod facades;
 mod faults;
-mod model_facades;
 mod params;
 mod recorded_call;
 mod reply;
@@ -107,10 +106,11 @@ pub(crate) fn dispatch(
             let model = conn.model_uuid.as_deref().unwrap_or("");
             facades::secrets::handle(shared, model, version, method, params)
         }
-        "ModelConfig" | "Client" | "AllWatcher" => {
-            model_facades::model(shared, conn, object_id, facade, version, method)
+        "ModelConfig" => facades::model_config::handle(shared, conn, version, method),
+        "Client" | "AllWatcher" => {
+            facades::watchers::handle(conn, object_id, facade, version, method)
         }
-        "ModelManager" => model_facades::model_manager(shared, version, method, params),
+        "ModelManager" => facades::model_manager::handle(shared, version, method, params),
         _ => Err(reply::unknown_method(facade, version, method)),
     }
 }

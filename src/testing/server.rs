@@ -17,7 +17,7 @@ use tungstenite::Message;
 
 use super::conn::Conn;
 use super::dispatch;
-use super::model_facades::stopped;
+use super::facades::watchers::stopped;
 use super::recorded_call::RecordedCall;
 use super::shared::Shared;
 use crate::error::ApiError;

@@ -1,9 +1,16 @@
-//! The facades the test controller serves, and the table of what it offers: each facade's
-//! versions, and whether it lives on model or controller connections.
+//! The facades the test controller serves, one file each, and the table of what it offers: each
+//! facade's versions, and whether it lives on model or controller connections.
+//!
+//! Besides `Admin`, `Pinger` and `Secrets`, these are the facades python-libjuju's
+//! `Model.connect` calls (`ModelConfig`, `Client`, `AllWatcher`, `ModelManager`), answered as
+//! Juju 3.6 answers them for an empty IAAS model on a `localhost` LXD cloud.
 
 pub(crate) mod admin;
+pub(crate) mod model_config;
+pub(crate) mod model_manager;
 pub(crate) mod pinger;
 pub(crate) mod secrets;
+pub(crate) mod watchers;
 
 use super::config::Config;
 

@@ -1,70 +1,16 @@
-//! The facades python-libjuju's `Model.connect` calls besides `Secrets`, answered as Juju 3.6
-//! answers them for an empty IAAS model on a `localhost` LXD cloud:
-//!
-//! - model connections: `ModelConfig.ModelGet` (v3), `Client.WatchAll` (v6–v8) and
-//!   `AllWatcher.Next` / `AllWatcher.Stop` (v3);
-//! - controller connections: `ModelManager.ModelInfo` and `ModelManager.ListModels` (v9, v10).
-//!
-//! An AllWatcher's first `Next` returns the model's state (no deltas: nothing is deployed that
-//! it would describe). Juju holds every later `Next` until something changes, which nothing here
-//! does, so those requests are held: the connection keeps serving other requests, and `Stop`
-//! releases them with Juju's `watcher was stopped` error.
+//! The `ModelManager` facade (v9, v10) on controller connections: `ModelInfo`, which
+//! python-libjuju's `Model.connect` calls, and `ListModels`, to find models by name; answered as
+//! Juju 3.6 answers for IAAS models on a `localhost` LXD cloud.
 
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::config::TestModel;
-use super::conn::{Conn, Next};
-use super::params::decode;
-use super::reply::{api_error, unknown_method, Reply};
-use super::shared::Shared;
-use super::state::now;
 use crate::error::ApiError;
-
-/// Serves `ModelConfig`, `Client` and `AllWatcher`; `object_id` is the request's `Id`.
-pub(crate) fn model(
-    shared: &Shared,
-    conn: &mut Conn,
-    object_id: &str,
-    facade: &str,
-    version: u64,
-    method: &str,
-) -> Reply {
-    match (facade, method) {
-        ("ModelConfig", "ModelGet") => Ok(model_config(shared, conn)),
-        ("Client", "WatchAll") => Ok(json!({"watcher-id": conn.watchers.add()})),
-        ("AllWatcher", "Next") => match conn.watchers.next(object_id) {
-            Some(Next::First) => Ok(json!({"deltas": []})),
-            // Not sent: the server holds this request.
-            Some(Next::Held) => Ok(Value::Null),
-            None => Err(unknown_watcher()),
-        },
-        ("AllWatcher", "Stop") => {
-            // Its held requests are answered with `stopped()` after this reply.
-            if conn.watchers.stop(object_id) {
-                Ok(json!({}))
-            } else {
-                Err(unknown_watcher())
-            }
-        }
-        _ => Err(unknown_method(facade, version, method)),
-    }
-}
-
-/// A few of the settings Juju returns, each as `{value, source}`.
-fn model_config(shared: &Shared, conn: &Conn) -> Value {
-    let uuid = conn.model_uuid.as_deref().unwrap_or("");
-    let name = shared.config.models.iter().find(|m| m.uuid == uuid);
-    let setting = |value: &str, source: &str| json!({"value": value, "source": source});
-    json!({"config": {
-        "name": setting(name.map_or("", |m| m.name.as_str()), "model"),
-        "uuid": setting(uuid, "model"),
-        "type": setting("lxd", "model"),
-        "agent-version": setting(&shared.config.server_version, "model"),
-        "default-base": setting("", "default"),
-        "secret-backend": setting("auto", "default"),
-    }})
-}
+use crate::testing::config::TestModel;
+use crate::testing::params::decode;
+use crate::testing::reply::{api_error, unknown_method, Reply};
+use crate::testing::shared::Shared;
+use crate::testing::state::now;
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -79,7 +25,7 @@ struct Entity {
 }
 
 /// Serves `ModelManager`.
-pub(crate) fn model_manager(shared: &Shared, version: u64, method: &str, params: &Value) -> Reply {
+pub(crate) fn handle(shared: &Shared, version: u64, method: &str, params: &Value) -> Reply {
     match method {
         "ModelInfo" => model_infos(shared, version, params),
         "ListModels" => list_models(shared, params),
@@ -179,14 +125,4 @@ fn model_info(shared: &Shared, tag: &str, version: u64) -> Result<Value, ApiErro
         info["default-series"] = json!("noble");
     }
     Ok(info)
-}
-
-fn unknown_watcher() -> ApiError {
-    api_error("unknown watcher id", "not found")
-}
-
-/// What a request held by a watcher gets when the watcher stops (`multiwatcher.NewErrStopped`,
-/// which has no code).
-pub(crate) fn stopped() -> ApiError {
-    api_error("watcher was stopped", "")
 }
