@@ -35,6 +35,7 @@ mod params;
 mod recorded_call;
 mod reply;
 mod roles;
+mod router;
 mod server;
 mod shared;
 mod state;
@@ -48,72 +49,16 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use native_tls::TlsAcceptor;
-use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::options::{ConnectOptions, ConnectOptionsBuilder};
 use certs::CertSpec;
 use config::Config;
 pub use config::TestModel;
-use conn::Conn;
 pub use faults::Fault;
 pub use recorded_call::RecordedCall;
-use reply::Reply;
 pub use roles::RedirectTarget;
 use shared::Shared;
-
-/// Routes one request to its facade, as Juju's RPC layer does. `object_id` is the request's
-/// `Id` (only AllWatcher uses one).
-pub(crate) fn dispatch(
-    shared: &Shared,
-    conn: &mut Conn,
-    object_id: &str,
-    facade: &str,
-    version: u64,
-    method: &str,
-    params: &Value,
-) -> Reply {
-    let model = conn.model_uuid.as_deref();
-    if let Some(redirect) = roles::redirect(&shared.config.roles, model, facade, method) {
-        return Err(redirect);
-    }
-    if let Some(uuid) = &conn.model_uuid {
-        if !shared.config.models.iter().any(|m| &m.uuid == uuid) {
-            return Err(reply::unknown_model(uuid));
-        }
-    }
-    if facade == "Admin" {
-        return facades::admin::handle(shared, conn, version, method, params);
-    }
-    if !conn.logged_in {
-        // Before login only Admin exists.
-        return Err(reply::unknown_facade(facade, version));
-    }
-    let on_model = conn.model_uuid.is_some();
-    if let Some(for_model) = facades::kind(facade) {
-        if for_model != on_model {
-            return Err(reply::wrong_connection(facade, !on_model));
-        }
-    }
-    let facades = facades::offered(&shared.config, on_model);
-    let offered = facades.iter().find(|(name, _)| *name == facade);
-    if !offered.is_some_and(|(_, versions)| versions.iter().any(|v| u64::from(*v) == version)) {
-        return Err(reply::unknown_facade(facade, version));
-    }
-    match facade {
-        "Pinger" => facades::pinger::handle(version, method),
-        "Secrets" => {
-            let model = conn.model_uuid.as_deref().unwrap_or("");
-            facades::secrets::handle(shared, model, version, method, params)
-        }
-        "ModelConfig" => facades::model_config::handle(shared, conn, version, method),
-        "Client" | "AllWatcher" => {
-            facades::watchers::handle(conn, object_id, facade, version, method)
-        }
-        "ModelManager" => facades::model_manager::handle(shared, version, method, params),
-        _ => Err(reply::unknown_method(facade, version, method)),
-    }
-}
 
 /// Cumulative time a [`TestController`] spent answering requests: see
 /// [`TestController::handling_time`].

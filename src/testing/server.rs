@@ -16,9 +16,9 @@ use tungstenite::protocol::WebSocketConfig;
 use tungstenite::Message;
 
 use super::conn::Conn;
-use super::dispatch;
 use super::facades::watchers::stopped;
 use super::recorded_call::RecordedCall;
+use super::router::dispatch;
 use super::shared::Shared;
 use crate::error::ApiError;
 use crate::transport::{Stream, Tcp};
