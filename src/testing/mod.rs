@@ -29,6 +29,7 @@
 mod certs;
 mod config;
 mod conn;
+mod envelope;
 mod facades;
 mod faults;
 mod params;
