@@ -42,14 +42,9 @@ mod shared;
 mod state;
 mod store;
 
-use std::net::{Shutdown, TcpListener, TcpStream};
-use std::sync::atomic::Ordering;
-use std::sync::Arc;
-use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
 use base64::Engine as _;
-use native_tls::TlsAcceptor;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
@@ -60,7 +55,7 @@ pub use config::TestModel;
 pub use faults::Fault;
 pub use recorded_call::RecordedCall;
 pub use roles::RedirectTarget;
-use shared::Shared;
+use server::Server;
 
 /// Cumulative time a [`TestController`] spent answering requests: see
 /// [`TestController::handling_time`].
@@ -207,35 +202,8 @@ impl TestControllerBuilder {
         if self.config.models.is_empty() {
             self = self.model("default");
         }
-        let tls = (!self.config.plain)
-            .then(|| certs::generate(&self.config.cert))
-            .transpose()?;
-        let faults = faults::Faults::new(self.config.fault.clone(), tls.as_ref())?;
-        let listener = TcpListener::bind(("127.0.0.1", self.config.port))
-            .map_err(|e| Error::io("binding the test controller's port", e))?;
-        let port = listener
-            .local_addr()
-            .map_err(|e| Error::io("reading the test controller's port", e))?
-            .port();
-        let (ca_pem, acceptor) = match tls {
-            Some(t) => {
-                let acceptor = TlsAcceptor::new(t.identity).map_err(|e| {
-                    Error::Config(format!("test controller: cannot set up TLS: {e}"))
-                })?;
-                (Some(t.ca_pem), Some(acceptor))
-            }
-            None => (None, None),
-        };
-        let shared = Arc::new(Shared::new(self.config, port, acceptor, faults));
-        let accept_shared = Arc::clone(&shared);
-        let accept = thread::Builder::new()
-            .name("test-controller".into())
-            .spawn(move || server::accept_loop(listener, accept_shared))
-            .map_err(|e| Error::io("starting the test controller", e))?;
         Ok(TestController {
-            shared,
-            ca_pem,
-            accept: Some(accept),
+            server: Server::start(self.config)?,
         })
     }
 }
@@ -295,16 +263,14 @@ impl TestControllerBuilder {
 
 /// A running test controller. Stops when dropped.
 pub struct TestController {
-    shared: Arc<Shared>,
-    ca_pem: Option<String>,
-    accept: Option<JoinHandle<()>>,
+    server: Server,
 }
 
 impl std::fmt::Debug for TestController {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TestController")
             .field("endpoint", &self.endpoint())
-            .field("models", &self.shared.config.models)
+            .field("models", &self.server.shared.config.models)
             .finish_non_exhaustive()
     }
 }
@@ -326,42 +292,43 @@ impl TestController {
 
     /// The API endpoint, `127.0.0.1:<port>`.
     pub fn endpoint(&self) -> String {
-        format!("127.0.0.1:{}", self.shared.port)
+        format!("127.0.0.1:{}", self.server.shared.port)
     }
 
     /// The CA certificate (PEM) that signed the server certificate; `None` for a plain websocket.
     pub fn ca_cert(&self) -> Option<&str> {
-        self.ca_pem.as_deref()
+        self.server.ca_pem.as_deref()
     }
 
     /// The user that may log in.
     pub fn user(&self) -> &str {
-        &self.shared.config.user
+        &self.server.shared.config.user
     }
 
     /// That user's password.
     pub fn password(&self) -> &str {
-        &self.shared.config.password
+        &self.server.shared.config.password
     }
 
     /// The controller's name, as written to client stores.
     pub fn controller_name(&self) -> &str {
-        &self.shared.config.controller_name
+        &self.server.shared.config.controller_name
     }
 
     /// The controller's UUID.
     pub fn controller_uuid(&self) -> &str {
-        &self.shared.config.controller_uuid
+        &self.server.shared.config.controller_uuid
     }
 
     /// The models served; the first is the default.
     pub fn models(&self) -> &[TestModel] {
-        &self.shared.config.models
+        &self.server.shared.config.models
     }
 
     /// The default model's UUID.
     pub fn model_uuid(&self) -> &str {
-        self.shared
+        self.server
+            .shared
             .config
             .models
             .first()
@@ -376,11 +343,11 @@ impl TestController {
             .user(self.user())
             .password(self.password())
             .controller_name(self.controller_name())
-            .insecure_plain_websocket(self.ca_pem.is_none());
-        if let Some(model) = self.shared.config.models.first() {
+            .insecure_plain_websocket(self.server.ca_pem.is_none());
+        if let Some(model) = self.server.shared.config.models.first() {
             builder = builder.model_name(format!("{}/{}", self.user(), model.name));
         }
-        if let Some(ca) = &self.ca_pem {
+        if let Some(ca) = &self.server.ca_pem {
             builder = builder.ca_cert(ca.clone());
         }
         builder
@@ -394,7 +361,7 @@ impl TestController {
 
     /// Every call received so far, oldest first.
     pub fn calls(&self) -> Vec<RecordedCall> {
-        self.shared.lock().calls.clone()
+        self.server.shared.lock().calls.clone()
     }
 
     /// Puts a user secret straight into the default model, without any API call: fixtures for
@@ -420,12 +387,12 @@ impl TestController {
                 )
             })
             .collect();
-        let mut state = self.shared.lock();
+        let mut state = self.server.shared.lock();
         let secrets = state
             .models
             .entry(self.model_uuid().to_owned())
             .or_default();
-        let id = secrets.new_id(self.shared.config.long_secret_ids);
+        let id = secrets.new_id(self.server.shared.config.long_secret_ids);
         let label = Some(name.to_owned()).filter(|n| !n.is_empty());
         let secret = state::Secret::new(id, label, String::new(), state::Revision::new(data));
         let uri = secret.uri();
@@ -435,7 +402,7 @@ impl TestController {
 
     /// Forgets the calls recorded so far.
     pub fn clear_calls(&self) {
-        self.shared.lock().calls.clear();
+        self.server.shared.lock().calls.clear();
     }
 
     /// Changes the fault injected (see [`Fault`]), or stops injecting one, for connections
@@ -444,7 +411,7 @@ impl TestController {
     /// # Errors
     /// When the certificate of a certificate fault cannot be made.
     pub fn set_fault(&self, fault: Option<Fault>) -> Result<()> {
-        self.shared.faults.set(fault)
+        self.server.shared.faults.set(fault)
     }
 
     /// How long the controller spent answering the request frames it received so far: from a
@@ -463,23 +430,13 @@ impl TestController {
     /// # Ok::<(), juju_secrets::Error>(())
     /// ```
     pub fn handling_time(&self) -> HandlingTime {
-        let (requests, busy) = self.shared.handled();
+        let (requests, busy) = self.server.shared.handled();
         HandlingTime { requests, busy }
     }
 
     /// Stops accepting and closes every connection. Also done on drop.
     pub fn stop(&mut self) {
-        if self.shared.stopping.swap(true, Ordering::SeqCst) {
-            return;
-        }
-        // Wake the accept loop so it sees the flag.
-        let _ = TcpStream::connect(("127.0.0.1", self.shared.port));
-        if let Some(handle) = self.accept.take() {
-            let _ = handle.join();
-        }
-        for socket in self.shared.lock().sockets.drain(..) {
-            let _ = socket.shutdown(Shutdown::Both);
-        }
+        self.server.stop();
     }
 }
 
@@ -487,7 +444,11 @@ impl TestController {
     /// From now on, logins to model `uuid` fail with `redirection required` pointing at
     /// `target`: for redirect loops, where each controller must know the other's endpoint.
     pub fn redirect_model(&self, uuid: impl Into<String>, target: RedirectTarget) {
-        self.shared.config.roles.add_redirect(uuid.into(), target);
+        self.server
+            .shared
+            .config
+            .roles
+            .add_redirect(uuid.into(), target);
     }
 }
 

@@ -1,9 +1,10 @@
-//! The test controller's network side: accept loop, TLS, websocket, one thread per connection.
+//! The test controller's network side: start and stop, accept loop, TLS, websocket, one thread
+//! per connection.
 
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::thread;
+use std::thread::{self, JoinHandle};
 use std::time::Instant;
 
 use log::debug;
@@ -13,12 +14,75 @@ use tungstenite::http::StatusCode;
 use tungstenite::protocol::WebSocketConfig;
 use tungstenite::Message;
 
+use super::certs::generate;
+use super::config::Config;
 use super::conn::Conn;
 use super::envelope::answer;
+use super::faults::Faults;
 use super::shared::Shared;
+use crate::error::{Error, Result};
 use crate::transport::{Stream, Tcp};
 
-pub(crate) fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+/// A running server: what a [`TestController`](super::TestController) holds.
+pub(crate) struct Server {
+    pub shared: Arc<Shared>,
+    /// The CA certificate (PEM) that signed the server certificate; `None` for a plain websocket.
+    pub ca_pem: Option<String>,
+    accept: Option<JoinHandle<()>>,
+}
+
+impl Server {
+    /// Makes the certificates, binds the port and starts accepting: ready when this returns.
+    pub(crate) fn start(config: Config) -> Result<Server> {
+        let tls = (!config.plain)
+            .then(|| generate(&config.cert))
+            .transpose()?;
+        let faults = Faults::new(config.fault.clone(), tls.as_ref())?;
+        let listener = TcpListener::bind(("127.0.0.1", config.port))
+            .map_err(|e| Error::io("binding the test controller's port", e))?;
+        let port = listener
+            .local_addr()
+            .map_err(|e| Error::io("reading the test controller's port", e))?
+            .port();
+        let (ca_pem, acceptor) = match tls {
+            Some(t) => {
+                let acceptor = TlsAcceptor::new(t.identity).map_err(|e| {
+                    Error::Config(format!("test controller: cannot set up TLS: {e}"))
+                })?;
+                (Some(t.ca_pem), Some(acceptor))
+            }
+            None => (None, None),
+        };
+        let shared = Arc::new(Shared::new(config, port, acceptor, faults));
+        let accept_shared = Arc::clone(&shared);
+        let accept = thread::Builder::new()
+            .name("test-controller".into())
+            .spawn(move || accept_loop(listener, accept_shared))
+            .map_err(|e| Error::io("starting the test controller", e))?;
+        Ok(Server {
+            shared,
+            ca_pem,
+            accept: Some(accept),
+        })
+    }
+
+    /// Stops accepting and closes every connection; only the first call does anything.
+    pub(crate) fn stop(&mut self) {
+        if self.shared.stopping.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        // Wake the accept loop so it sees the flag.
+        let _ = TcpStream::connect(("127.0.0.1", self.shared.port));
+        if let Some(handle) = self.accept.take() {
+            let _ = handle.join();
+        }
+        for socket in self.shared.lock().sockets.drain(..) {
+            let _ = socket.shutdown(Shutdown::Both);
+        }
+    }
+}
+
+fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
     for stream in listener.incoming() {
         if shared.stopping.load(Ordering::SeqCst) {
             break;

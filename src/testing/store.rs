@@ -36,7 +36,7 @@ impl TestController {
                 "cloud": "localhost",
                 "region": "localhost",
                 "type": "lxd",
-                "agent-version": self.shared.config.server_version,
+                "agent-version": self.server.shared.config.server_version,
                 "controller-machine-count": 1,
                 "active-controller-machine-count": 1,
             }},
