@@ -28,6 +28,7 @@
 
 mod builder;
 mod certs;
+mod client_store;
 mod config;
 mod conn;
 mod controller;
@@ -42,7 +43,6 @@ mod router;
 mod server;
 mod shared;
 mod state;
-mod store;
 
 pub use builder::TestControllerBuilder;
 pub use config::TestModel;
