@@ -26,23 +26,32 @@
 //! [`TestControllerBuilder::demand_discharge`]) and a proxy that drops idle connections
 //! ([`TestControllerBuilder::drop_idle_after`]).
 
-mod builder;
+// From the bottom layer up: a module uses only its own group and the groups listed before it,
+// never mod.rs (see the module docs of each for what it owns).
+// What every layer speaks: RPC errors and params, records, certificates, faults, roles.
 mod certs;
-mod client_store;
-mod config;
-mod conn;
-mod controller;
-mod envelope;
-mod facades;
 mod faults;
 mod params;
 mod recorded_call;
 mod reply;
 mod roles;
-mod router;
-mod server;
+
+// The controller's settings and state, and one connection's own.
+mod config;
+mod conn;
 mod shared;
 mod state;
+
+// One file per facade, then the router that picks one, the envelope around it, the sockets.
+mod envelope;
+mod facades;
+mod router;
+mod server;
+
+// The public handle: settings, the running controller, the client store it writes.
+mod builder;
+mod client_store;
+mod controller;
 
 pub use builder::TestControllerBuilder;
 pub use config::TestModel;
