@@ -1,6 +1,7 @@
 //! Roles a test controller can play for connection tests: one node of a cluster that reports
 //! other servers at login, the old controller of a migrated model, a controller with external
-//! users who log in with macaroons, and a proxy that drops idle connections.
+//! users who log in with macaroons, and a proxy that drops idle connections. Here are their
+//! settings and what they answer; the builder sets them, Admin, the router and the server ask.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
