@@ -20,7 +20,6 @@ use tungstenite::{Message, WebSocket};
 use zeroize::Zeroizing;
 
 use super::certs::{self, CertSpec, ServerTls};
-use super::Shared;
 use crate::error::{Error, Result};
 use crate::transport::Stream;
 
@@ -264,22 +263,27 @@ impl ConnFaults {
     }
 
     /// Faults that strike before any handshake. `false` when the connection has been dealt with
-    /// (reset, or held until the client gave up) and must not be served.
-    pub(crate) fn before_handshake(&self, tcp: &TcpStream, shared: &Shared) -> bool {
+    /// (reset, or held until the client gave up) and must not be served. `forget` drops the
+    /// accept loop's clone of `tcp`, so the connection ends when `tcp` is dropped.
+    pub(crate) fn before_handshake(
+        &self,
+        tcp: &TcpStream,
+        forget: impl FnOnce(&TcpStream),
+    ) -> bool {
         match self.fault {
             Some(Fault::ResetTlsHandshake) => {
                 // Leave most of the hello unread: closing a socket with unread data resets it.
                 let mut header = [0; 5];
                 let _ = tcp.set_read_timeout(Some(Duration::from_secs(10)));
                 let _ = (&mut &*tcp).read_exact(&mut header);
-                forget(shared, tcp);
+                forget(tcp);
                 false
             }
             Some(Fault::Silent) => {
                 let mut sink = [0; 4096];
                 // Until the client hangs up, or the controller stops (it shuts every socket down).
                 while let Ok(1..) = (&mut &*tcp).read(&mut sink) {}
-                forget(shared, tcp);
+                forget(tcp);
                 let _ = tcp.shutdown(Shutdown::Both);
                 false
             }
@@ -422,14 +426,6 @@ fn oversized(id: u64, bytes: usize) -> String {
     let empty = json!({"request-id": id, "response": {"padding": ""}}).to_string();
     let padding = "x".repeat(bytes.saturating_sub(empty.len()));
     json!({"request-id": id, "response": {"padding": padding}}).to_string()
-}
-
-/// Drops the accept loop's clone of `tcp`, so the connection ends when `tcp` is dropped.
-fn forget(shared: &Shared, tcp: &TcpStream) {
-    if let Ok(peer) = tcp.peer_addr() {
-        let mut state = shared.lock();
-        state.sockets.retain(|s| s.peer_addr().ok() != Some(peer));
-    }
 }
 
 #[cfg(test)]

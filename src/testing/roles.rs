@@ -1,6 +1,7 @@
 //! Roles a test controller can play for connection tests: one node of a cluster that reports
 //! other servers at login, the old controller of a migrated model, a controller with external
-//! users who log in with macaroons, and a proxy that drops idle connections.
+//! users who log in with macaroons, and a proxy that drops idle connections. Here are their
+//! settings and what they answer; the builder sets them, Admin, the router and the server ask.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -8,8 +9,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use super::admin::api_error;
-use super::{TestController, TestControllerBuilder};
+use super::reply::api_error;
 use crate::error::ApiError;
 
 /// The roles' settings, part of the controller's configuration.
@@ -38,16 +38,6 @@ pub struct RedirectTarget {
 }
 
 impl RedirectTarget {
-    /// Points at another test controller: its endpoint, CA and UUID, aliased by its name.
-    pub fn to(controller: &TestController) -> RedirectTarget {
-        RedirectTarget::new(
-            [controller.endpoint()],
-            controller.ca_cert().unwrap_or(""),
-            controller.controller_uuid(),
-        )
-        .alias(controller.controller_name())
-    }
-
     /// Points at any controller.
     pub fn new<I, S>(endpoints: I, ca_cert: &str, controller_uuid: &str) -> RedirectTarget
     where
@@ -89,64 +79,10 @@ impl RedirectTarget {
     }
 }
 
-impl TestControllerBuilder {
-    /// The controller's addresses reported at login (`LoginResult.servers`): one list of
-    /// `host:port` per controller node, all with scope `public`. Defaults to the controller's
-    /// own endpoint.
-    pub fn login_servers<N, E, S>(mut self, nodes: N) -> Self
-    where
-        N: IntoIterator<Item = E>,
-        E: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        let nodes = nodes
-            .into_iter()
-            .map(|node| node.into_iter().map(Into::into).collect())
-            .collect();
-        self.config.roles.servers = Some(nodes);
-        self
-    }
-
-    /// Plays the old controller of a migrated model: logins to model `uuid` (whether this
-    /// controller serves it or not) fail with `redirection required` pointing at `target`.
-    /// See also [`TestController::redirect_model`]. Defaults to none.
-    pub fn redirect_model(self, uuid: impl Into<String>, target: RedirectTarget) -> Self {
-        lock(&self.config.roles.redirects).insert(uuid.into(), target);
-        self
-    }
-
-    /// Accepts `user` (an external user such as `bob@external`) logging in without a password
-    /// when one of the macaroon slices sent holds `macaroon` (compared as JSON). Any other
-    /// macaroon login gets a `LoginResult` asking for a discharge, as Juju answers when the
-    /// macaroons are missing, expired or not enough. Defaults to none.
-    pub fn accept_macaroon(mut self, user: impl Into<String>, macaroon: Value) -> Self {
-        self.config
-            .roles
-            .macaroon_users
-            .push((user.into(), macaroon));
-        self
-    }
-
-    /// Answers every macaroon login with "discharge required", even one with an accepted
-    /// macaroon (the identity provider's discharge expired, say). Defaults to off.
-    pub fn demand_discharge(mut self, demand: bool) -> Self {
-        self.config.roles.demand_discharge = demand;
-        self
-    }
-
-    /// Drops connections that stay quiet for `idle`, as a proxy, load balancer or JAAS does.
-    /// Defaults to never.
-    pub fn drop_idle_after(mut self, idle: Duration) -> Self {
-        self.config.roles.drop_idle_after = Some(idle);
-        self
-    }
-}
-
-impl TestController {
-    /// From now on, logins to model `uuid` fail with `redirection required` pointing at
-    /// `target`: for redirect loops, where each controller must know the other's endpoint.
-    pub fn redirect_model(&self, uuid: impl Into<String>, target: RedirectTarget) {
-        lock(&self.shared.config.roles.redirects).insert(uuid.into(), target);
+impl Roles {
+    /// From now on, logins to model `uuid` fail with `redirection required` pointing at `target`.
+    pub(crate) fn add_redirect(&self, uuid: String, target: RedirectTarget) {
+        lock(&self.redirects).insert(uuid, target);
     }
 }
 

@@ -1,35 +1,88 @@
-//! The test controller's network side: accept loop, TLS, websocket, one thread per connection,
-//! and the Juju envelope on the server side.
+//! The test controller's network side: start and stop, accept loop, TLS, websocket, one thread
+//! per connection.
 
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::thread;
+use std::thread::{self, JoinHandle};
 use std::time::Instant;
 
 use log::debug;
 use native_tls::TlsAcceptor;
-use serde_json::{json, Value};
 use tungstenite::handshake::server::{ErrorResponse, Request, Response};
 use tungstenite::http::StatusCode;
 use tungstenite::protocol::WebSocketConfig;
 use tungstenite::Message;
 
-use super::model_facades::Watchers;
-use super::{dispatch, RecordedCall, Shared};
-use crate::error::ApiError;
+use super::certs::generate;
+use super::config::Config;
+use super::conn::Conn;
+use super::envelope::answer;
+use super::faults::Faults;
+use super::shared::Shared;
+use crate::error::{Error, Result};
 use crate::transport::{Stream, Tcp};
 
-/// What one connection knows about itself.
-pub(crate) struct Conn {
-    /// The model UUID from the URL path, or `None` for a controller-only `/api` connection.
-    pub model_uuid: Option<String>,
-    pub logged_in: bool,
-    /// Its AllWatchers, which may hold requests while the connection serves others.
-    pub watchers: Watchers,
+/// A running server: what a [`TestController`](super::TestController) holds.
+pub(crate) struct Server {
+    pub shared: Arc<Shared>,
+    /// The CA certificate (PEM) that signed the server certificate; `None` for a plain websocket.
+    pub ca_pem: Option<String>,
+    accept: Option<JoinHandle<()>>,
 }
 
-pub(crate) fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+impl Server {
+    /// Makes the certificates, binds the port and starts accepting: ready when this returns.
+    pub(crate) fn start(config: Config) -> Result<Server> {
+        let tls = (!config.plain)
+            .then(|| generate(&config.cert))
+            .transpose()?;
+        let faults = Faults::new(config.fault.clone(), tls.as_ref())?;
+        let listener = TcpListener::bind(("127.0.0.1", config.port))
+            .map_err(|e| Error::io("binding the test controller's port", e))?;
+        let port = listener
+            .local_addr()
+            .map_err(|e| Error::io("reading the test controller's port", e))?
+            .port();
+        let (ca_pem, acceptor) = match tls {
+            Some(t) => {
+                let acceptor = TlsAcceptor::new(t.identity).map_err(|e| {
+                    Error::Config(format!("test controller: cannot set up TLS: {e}"))
+                })?;
+                (Some(t.ca_pem), Some(acceptor))
+            }
+            None => (None, None),
+        };
+        let shared = Arc::new(Shared::new(config, port, acceptor, faults));
+        let accept_shared = Arc::clone(&shared);
+        let accept = thread::Builder::new()
+            .name("test-controller".into())
+            .spawn(move || accept_loop(listener, accept_shared))
+            .map_err(|e| Error::io("starting the test controller", e))?;
+        Ok(Server {
+            shared,
+            ca_pem,
+            accept: Some(accept),
+        })
+    }
+
+    /// Stops accepting and closes every connection; only the first call does anything.
+    pub(crate) fn stop(&mut self) {
+        if self.shared.stopping.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        // Wake the accept loop so it sees the flag.
+        let _ = TcpStream::connect(("127.0.0.1", self.shared.port));
+        if let Some(handle) = self.accept.take() {
+            let _ = handle.join();
+        }
+        for socket in self.shared.lock().sockets.drain(..) {
+            let _ = socket.shutdown(Shutdown::Both);
+        }
+    }
+}
+
+fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
     for stream in listener.incoming() {
         if shared.stopping.load(Ordering::SeqCst) {
             break;
@@ -50,7 +103,7 @@ pub(crate) fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
 fn serve(tcp: TcpStream, shared: Arc<Shared>) {
     let _ = tcp.set_nodelay(true);
     let mut faults = shared.faults.connection();
-    if !faults.before_handshake(&tcp, &shared) {
+    if !faults.before_handshake(&tcp, |tcp| shared.forget(tcp)) {
         return;
     }
     let _hangup = Hangup::new(&tcp, &shared);
@@ -91,11 +144,7 @@ fn serve(tcp: TcpStream, shared: Arc<Shared>) {
     let Ok(mut ws) = tungstenite::accept_hdr_with_config(stream, callback, Some(config)) else {
         return;
     };
-    let mut conn = Conn {
-        model_uuid: model_from_path(&path).flatten(),
-        logged_in: false,
-        watchers: Watchers::default(),
-    };
+    let mut conn = Conn::new(model_from_path(&path).flatten());
     if let Some(idle) = shared.config.roles.drop_idle_after {
         // Quiet for that long, the read fails and the connection ends, as behind a proxy.
         let _ = ws.get_mut().tcp_mut().set_read_timeout(Some(idle));
@@ -141,12 +190,7 @@ impl Drop for Hangup<'_> {
     fn drop(&mut self) {
         let Some(tcp) = self.tcp.take() else { return };
         // Forget the accept loop's clone too, so closed connections do not pile up.
-        if let Ok(peer) = tcp.peer_addr() {
-            self.shared
-                .lock()
-                .sockets
-                .retain(|s| s.peer_addr().ok() != Some(peer));
-        }
+        self.shared.forget(&tcp);
         let _ = tcp.shutdown(Shutdown::Both);
     }
 }
@@ -160,76 +204,6 @@ fn model_from_path(path: &str) -> Option<Option<String>> {
     (!uuid.is_empty() && !uuid.contains('/')).then(|| Some(uuid.to_owned()))
 }
 
-/// Answers one frame with the encoded replies, or `None` when it is not a request this server
-/// can read. There may be no reply yet (a held request) or more than one (held requests
-/// released by this one).
-fn answer(shared: &Shared, conn: &mut Conn, text: &str) -> Option<Vec<String>> {
-    let request: Value = serde_json::from_str(text).ok()?;
-    let id = request.get("request-id")?.as_u64().filter(|id| *id > 0)?;
-    let facade = request.get("type").and_then(Value::as_str).unwrap_or("");
-    let version = request.get("version").and_then(Value::as_u64).unwrap_or(0);
-    let method = request.get("request").and_then(Value::as_str).unwrap_or("");
-    let empty = json!({});
-    let params = match request.get("params") {
-        None | Some(Value::Null) => &empty,
-        Some(p) => p,
-    };
-    let object = object_id(&request);
-    let result = dispatch(shared, conn, object, facade, version, method, params);
-    let request = redact_login(request);
-    let mut answered = Vec::new();
-    if !conn.watchers.hold(id, &request) {
-        let reply = match result {
-            Ok(response) => json!({"request-id": id, "response": response}),
-            Err(e) => error_frame(id, &e),
-        };
-        answered.push((request, reply));
-    }
-    for (held, error) in conn.watchers.released() {
-        answered.push((held.request, error_frame(held.id, &error)));
-    }
-    // Encoded before recording, so the (possibly large) values move into the record uncopied.
-    let frames = answered
-        .iter()
-        .map(|(_, reply)| reply.to_string())
-        .collect();
-    let calls = answered
-        .into_iter()
-        .map(|(request, reply)| RecordedCall::new(conn.model_uuid.clone(), request, reply));
-    shared.lock().calls.extend(calls);
-    Some(frames)
-}
-
-/// The facade object id (an AllWatcher's id): Go decodes the `id` key case-insensitively, and
-/// python-libjuju sends `Id`.
-fn object_id(request: &Value) -> &str {
-    let frame = request.as_object().into_iter().flatten();
-    let mut ids = frame.filter(|(key, _)| key.eq_ignore_ascii_case("id"));
-    ids.next().and_then(|(_, id)| id.as_str()).unwrap_or("")
-}
-
-fn error_frame(id: u64, e: &ApiError) -> Value {
-    // Juju writes an empty response object even on errors; python-libjuju relies on it.
-    let mut frame = json!({"request-id": id, "error": e.message, "response": {}});
-    if let Some(code) = e.code.as_deref().filter(|c| !c.is_empty()) {
-        frame["error-code"] = json!(code);
-    }
-    if let Some(info) = &e.info {
-        frame["error-info"] = serde_json::from_str(info).unwrap_or(Value::Null);
-    }
-    frame
-}
-
-/// Recorded calls never keep a password.
-fn redact_login(mut request: Value) -> Value {
-    if let Some(credentials) = request.pointer_mut("/params/credentials") {
-        if credentials.as_str().is_some_and(|c| !c.is_empty()) {
-            *credentials = json!("<redacted>");
-        }
-    }
-    request
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,18 +215,5 @@ mod tests {
         assert_eq!(model_from_path("/model//api"), None);
         assert_eq!(model_from_path("/model/a/b/api"), None);
         assert_eq!(model_from_path("/other"), None);
-    }
-
-    #[test]
-    fn error_frames_carry_code_only_when_set() {
-        let e = ApiError {
-            message: "m".into(),
-            code: None,
-            info: None,
-        };
-        assert_eq!(
-            error_frame(4, &e),
-            json!({"request-id": 4, "error": "m", "response": {}})
-        );
     }
 }

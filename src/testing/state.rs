@@ -3,16 +3,24 @@
 use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
-
-use super::secrets::checksum;
 
 /// The current time as Go writes it in JSON (RFC 3339, UTC).
 pub(crate) fn now() -> String {
     OffsetDateTime::now_utc()
         .format(&Rfc3339)
         .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
+}
+
+/// Hex SHA-256 of the compact JSON of the (sorted) base64 data map, as Juju stores it.
+fn checksum(data: &BTreeMap<String, String>) -> String {
+    let json = serde_json::to_vec(data).unwrap_or_default();
+    Sha256::digest(&json)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// One revision's content (base64 values, as sent) and metadata.
@@ -223,5 +231,19 @@ impl ModelSecrets {
                 return id;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checksum_matches_juju() {
+        let data = BTreeMap::from([("token".to_owned(), "MQ==".to_owned())]);
+        assert_eq!(
+            checksum(&data),
+            "cf73a4b0cec4a43e0f5e251d8d6b901c728e3a466168e225638703b4af657883"
+        );
     }
 }

@@ -3,40 +3,21 @@
 
 use std::collections::BTreeMap;
 
-use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 
-use super::admin::{api_error, unknown_method};
-use super::state::{ModelSecrets, Revision, Secret};
-use super::{Reply, Shared};
 use crate::error::ApiError;
 use crate::rpc::WireError;
-
-/// Go's `encoding/json` takes missing keys as zero values, leaves a field alone (so, zero) for a
-/// `null`, and ignores unknown keys. python-libjuju sends `null` for every argument not given.
-pub(crate) fn decode<T: DeserializeOwned>(params: &Value) -> Result<T, ApiError> {
-    T::deserialize(without_nulls(params))
-        .map_err(|e| api_error(format!("json: cannot unmarshal params: {e}"), ""))
-}
-
-fn without_nulls(value: &Value) -> Value {
-    match value {
-        Value::Object(members) => members
-            .iter()
-            .filter(|(_, v)| !v.is_null())
-            .map(|(k, v)| (k.clone(), without_nulls(v)))
-            .collect(),
-        Value::Array(items) => items.iter().map(without_nulls).collect(),
-        other => other.clone(),
-    }
-}
+use crate::testing::params::decode;
+use crate::testing::reply::{api_error, unknown_method, Reply};
+use crate::testing::shared::Shared;
+use crate::testing::state::{ModelSecrets, Revision, Secret};
 
 fn not_found(what: &str) -> ApiError {
     api_error(format!("secret {what:?} not found"), "not found")
 }
 
+/// Serves `Secrets` for `model` (a UUID).
 pub(crate) fn handle(
     shared: &Shared,
     model: &str,
@@ -169,15 +150,6 @@ fn is_uuid(s: &str) -> bool {
     s.len() == 36
         && s.chars()
             .all(|c| c == '-' || c.is_ascii_digit() || ('a'..='f').contains(&c))
-}
-
-/// Hex SHA-256 of the compact JSON of the (sorted) base64 data map, as Juju stores it.
-pub(crate) fn checksum(data: &BTreeMap<String, String>) -> String {
-    let json = serde_json::to_vec(data).unwrap_or_default();
-    Sha256::digest(&json)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 impl Ctx<'_> {
@@ -448,15 +420,6 @@ fn error_result(outcome: Result<(), ApiError>) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn checksum_matches_juju() {
-        let data = BTreeMap::from([("token".to_owned(), "MQ==".to_owned())]);
-        assert_eq!(
-            checksum(&data),
-            "cf73a4b0cec4a43e0f5e251d8d6b901c728e3a466168e225638703b4af657883"
-        );
-    }
 
     #[test]
     fn uri_forms() {

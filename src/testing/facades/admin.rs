@@ -1,56 +1,16 @@
-//! `Admin` (login) and `Pinger`, and the "not implemented" errors of Juju's RPC layer.
+//! The `Admin` facade (v3), the only one before login: `Login` with a password or macaroons, and
+//! `RedirectInfo` (`apiserver/admin.go`).
 
 use serde_json::{json, Value};
 
-use super::roles;
-use super::server::Conn;
-use super::{Reply, Shared};
-use crate::error::ApiError;
+use super::offered;
+use crate::testing::conn::Conn;
+use crate::testing::reply::{api_error, unknown_facade, Reply};
+use crate::testing::roles;
+use crate::testing::shared::Shared;
 
-pub(crate) fn api_error(message: impl Into<String>, code: &str) -> ApiError {
-    ApiError {
-        message: message.into(),
-        code: Some(code.to_owned()).filter(|c| !c.is_empty()),
-        info: None,
-    }
-}
-
-/// `rpc/rpcreflect`: no facade of that name and version is registered. Juju names the version
-/// when one was sent, so "unknown object type" only shows for version 0.
-pub(crate) fn unknown_facade(facade: &str, version: u64) -> ApiError {
-    if version == 0 {
-        api_error(format!("unknown object type {facade:?}"), "not implemented")
-    } else {
-        api_error(
-            format!("unknown version ({version}) of interface {facade:?}"),
-            "not implemented",
-        )
-    }
-}
-
-/// The facade and version exist, the method does not.
-pub(crate) fn unknown_method(facade: &str, version: u64, method: &str) -> ApiError {
-    api_error(
-        format!("no such request - method {facade}({version}).{method} is not implemented"),
-        "not implemented",
-    )
-}
-
-/// A model facade on a controller connection, or the other way round (`apiserver/root.go`).
-pub(crate) fn wrong_connection(facade: &str, controller: bool) -> ApiError {
-    let kind = if controller { "controller" } else { "model" };
-    api_error(
-        format!("facade {facade:?} not supported for {kind} API connection"),
-        "not supported",
-    )
-}
-
-/// What every request on a connection to an unknown model gets, login included.
-pub(crate) fn unknown_model(uuid: &str) -> ApiError {
-    api_error(format!("unknown model: {uuid:?}"), "model not found")
-}
-
-pub(crate) fn admin(
+/// Serves `Admin`.
+pub(crate) fn handle(
     shared: &Shared,
     conn: &mut Conn,
     version: u64,
@@ -100,8 +60,7 @@ fn login(shared: &Shared, conn: &mut Conn, params: &Value) -> Reply {
     };
     let model_tag = conn.model_uuid.as_ref().map(|uuid| format!("model-{uuid}"));
     conn.logged_in = true;
-    let facades: Vec<Value> = shared
-        .facades(conn.model_uuid.is_some())
+    let facades: Vec<Value> = offered(config, conn.model_uuid.is_some())
         .into_iter()
         .map(|(name, versions)| json!({"name": name, "versions": versions}))
         .collect();
@@ -121,13 +80,4 @@ fn login(shared: &Shared, conn: &mut Conn, params: &Value) -> Reply {
         result["model-tag"] = json!(tag);
     }
     Ok(result)
-}
-
-pub(crate) fn pinger(version: u64, method: &str) -> Reply {
-    match method {
-        "Ping" => Ok(json!({})),
-        // Stop exists on a real controller; it ends the pinger, which nothing here needs.
-        "Stop" => Ok(json!({})),
-        _ => Err(unknown_method("Pinger", version, method)),
-    }
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::json;
 
-use super::TestController;
+use super::controller::TestController;
 use crate::error::{Error, Result};
 
 impl TestController {
@@ -36,7 +36,7 @@ impl TestController {
                 "cloud": "localhost",
                 "region": "localhost",
                 "type": "lxd",
-                "agent-version": self.shared.config.server_version,
+                "agent-version": self.config().server_version,
                 "controller-machine-count": 1,
                 "active-controller-machine-count": 1,
             }},

@@ -1,0 +1,189 @@
+//! The settings of a test controller, before it starts: [`TestControllerBuilder`]. Starting it
+//! (`TestControllerBuilder::start`) is in `controller.rs`, next to what it makes.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::certs::CertSpec;
+use super::config::{Config, TestModel};
+use super::faults::Fault;
+use super::roles::{RedirectTarget, Roles};
+
+/// Settings of a [`TestController`](super::TestController), with defaults that need no changing
+/// for most tests.
+#[derive(Clone, Debug)]
+pub struct TestControllerBuilder {
+    config: Config,
+}
+
+impl Default for TestControllerBuilder {
+    fn default() -> Self {
+        TestControllerBuilder {
+            config: Config {
+                user: "admin".into(),
+                password: "test-controller-password".into(),
+                controller_name: "test-controller".into(),
+                controller_uuid: new_uuid(),
+                models: Vec::new(),
+                secrets_versions: vec![1, 2],
+                applications: ["ubuntu", "mysql", "wordpress"].map(String::from).to_vec(),
+                long_secret_ids: false,
+                server_version: "3.6.4".into(),
+                plain: false,
+                port: 0,
+                cert: CertSpec::default(),
+                fault: None,
+                roles: Roles::default(),
+            },
+        }
+    }
+}
+
+impl TestControllerBuilder {
+    /// The user that may log in. Defaults to `admin`.
+    pub fn user(mut self, user: impl Into<String>) -> Self {
+        self.config.user = user.into();
+        self
+    }
+
+    /// That user's password. Defaults to `test-controller-password`.
+    pub fn password(mut self, password: impl Into<String>) -> Self {
+        self.config.password = password.into();
+        self
+    }
+
+    /// The controller's name in client stores it writes. Defaults to `test-controller`.
+    pub fn controller_name(mut self, name: impl Into<String>) -> Self {
+        self.config.controller_name = name.into();
+        self
+    }
+
+    /// Adds a model (short name, owned by the user) with a new UUID. The first model is the
+    /// default; with none added, one model named `default` is served.
+    pub fn model(mut self, name: impl Into<String>) -> Self {
+        self.config.models.push(TestModel {
+            name: name.into(),
+            uuid: new_uuid(),
+        });
+        self
+    }
+
+    /// The `Secrets` facade versions offered. Defaults to `[1, 2]` (Juju 3.3 to 3.6); `[1]` plays
+    /// Juju 3.1 or 3.2, `[]` a controller without the facade.
+    pub fn secrets_versions(mut self, versions: &[u32]) -> Self {
+        self.config.secrets_versions = versions.to_vec();
+        self
+    }
+
+    /// The applications deployed in every model: secrets can be granted to these only.
+    /// Defaults to `ubuntu`, `mysql` and `wordpress`.
+    pub fn applications<I, S>(mut self, applications: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.config.applications = applications.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Issue long opaque secret ids (52 characters) instead of Juju's classic 20-character ones,
+    /// as controllers since Juju 3.6.19 may. Defaults to off.
+    pub fn long_secret_ids(mut self, long: bool) -> Self {
+        self.config.long_secret_ids = long;
+        self
+    }
+
+    /// The Juju version reported at login. Defaults to `3.6.4`.
+    pub fn server_version(mut self, version: impl Into<String>) -> Self {
+        self.config.server_version = version.into();
+        self
+    }
+
+    /// The port to listen on, on 127.0.0.1. Defaults to 0: any free port.
+    pub fn port(mut self, port: u16) -> Self {
+        self.config.port = port;
+        self
+    }
+
+    /// **Insecure**: serve plain `ws://` instead of TLS. Defaults to off.
+    pub fn insecure_plain_websocket(mut self, plain: bool) -> Self {
+        self.config.plain = plain;
+        self
+    }
+
+    /// A fault to inject on every connection, for testing how clients cope (see [`Fault`]).
+    /// Defaults to none.
+    pub fn fault(mut self, fault: Fault) -> Self {
+        self.config.fault = Some(fault);
+        self
+    }
+
+    /// The settings to start with: with no model added, one named `default`.
+    pub(super) fn into_config(mut self) -> Config {
+        if self.config.models.is_empty() {
+            self = self.model("default");
+        }
+        self.config
+    }
+}
+
+// The roles of roles.rs, for connection tests.
+impl TestControllerBuilder {
+    /// The controller's addresses reported at login (`LoginResult.servers`): one list of
+    /// `host:port` per controller node, all with scope `public`. Defaults to the controller's
+    /// own endpoint.
+    pub fn login_servers<N, E, S>(mut self, nodes: N) -> Self
+    where
+        N: IntoIterator<Item = E>,
+        E: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let nodes = nodes
+            .into_iter()
+            .map(|node| node.into_iter().map(Into::into).collect())
+            .collect();
+        self.config.roles.servers = Some(nodes);
+        self
+    }
+
+    /// Plays the old controller of a migrated model: logins to model `uuid` (whether this
+    /// controller serves it or not) fail with `redirection required` pointing at `target`.
+    /// See also [`TestController::redirect_model`](super::TestController::redirect_model).
+    /// Defaults to none.
+    pub fn redirect_model(self, uuid: impl Into<String>, target: RedirectTarget) -> Self {
+        self.config.roles.add_redirect(uuid.into(), target);
+        self
+    }
+
+    /// Accepts `user` (an external user such as `bob@external`) logging in without a password
+    /// when one of the macaroon slices sent holds `macaroon` (compared as JSON). Any other
+    /// macaroon login gets a `LoginResult` asking for a discharge, as Juju answers when the
+    /// macaroons are missing, expired or not enough. Defaults to none.
+    pub fn accept_macaroon(mut self, user: impl Into<String>, macaroon: Value) -> Self {
+        self.config
+            .roles
+            .macaroon_users
+            .push((user.into(), macaroon));
+        self
+    }
+
+    /// Answers every macaroon login with "discharge required", even one with an accepted
+    /// macaroon (the identity provider's discharge expired, say). Defaults to off.
+    pub fn demand_discharge(mut self, demand: bool) -> Self {
+        self.config.roles.demand_discharge = demand;
+        self
+    }
+
+    /// Drops connections that stay quiet for `idle`, as a proxy, load balancer or JAAS does.
+    /// Defaults to never.
+    pub fn drop_idle_after(mut self, idle: Duration) -> Self {
+        self.config.roles.drop_idle_after = Some(idle);
+        self
+    }
+}
+
+/// A random version 4 UUID.
+fn new_uuid() -> String {
+    uuid::Uuid::new_v4().to_string()
+}

@@ -1,0 +1,33 @@
+//! What a test controller is set up with: the builder's settings and the models it serves.
+
+use super::certs::CertSpec;
+use super::faults::Fault;
+use super::roles::Roles;
+
+/// One model the test controller serves.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TestModel {
+    /// The model's short name, such as `default`.
+    pub name: String,
+    /// The model's UUID.
+    pub uuid: String,
+}
+
+/// A controller's settings, made by [`TestControllerBuilder`](super::TestControllerBuilder).
+#[derive(Clone, Debug)]
+pub(crate) struct Config {
+    pub user: String,
+    pub password: String,
+    pub controller_name: String,
+    pub controller_uuid: String,
+    pub models: Vec<TestModel>,
+    pub secrets_versions: Vec<u32>,
+    pub applications: Vec<String>,
+    pub long_secret_ids: bool,
+    pub server_version: String,
+    pub plain: bool,
+    pub port: u16,
+    pub cert: CertSpec,
+    pub fault: Option<Fault>,
+    pub roles: Roles,
+}
