@@ -6,10 +6,11 @@
 //! {"endpoint":"127.0.0.1:40123","model_uuid":"…","model_name":"default","user":"admin",
 //!  "password":"…","ca_cert_path":"DIR/ca.crt","juju_data":"DIR"}
 //! ```
-//! (printed on one line, then it serves until killed). `DIR` (default: a new temporary
-//! directory) receives a client store whose current controller and model are this one's, and the
-//! CA certificate: `JUJU_DATA=DIR` points a client at it. `model_name` is the short name; the
-//! client store qualifies it as `admin/default`.
+//! (printed on one line, then it serves until killed). `DIR` (default: a new private temporary
+//! directory, mode 0700 with a name nobody could guess) receives a client store whose current
+//! controller and model are this one's, and the CA certificate: `JUJU_DATA=DIR` points a client at
+//! it. The files are readable by their owner only and never written through a symbolic link.
+//! `model_name` is the short name; the client store qualifies it as `admin/default`.
 //!
 //! `--plain` serves an insecure `ws://` controller instead: there is no CA, and a client store
 //! cannot describe it, so nothing is written and `ca_cert_path` and `juju_data` are `null`.
@@ -75,10 +76,10 @@ fn start(args: Args) -> Result<TestController, Box<dyn std::error::Error>> {
     let controller = builder.start()?;
     let (mut ca_cert_path, mut juju_data) = (None, None);
     if let Some(ca) = controller.ca_cert() {
-        let dir = args.juju_data.unwrap_or_else(|| {
-            let name = format!("juju-secrets-test-controller-{}", std::process::id());
-            std::env::temp_dir().join(name)
-        });
+        let dir = match args.juju_data {
+            Some(dir) => dir,
+            None => juju_secrets::testing::private_temp_dir("juju-secrets-test-controller")?,
+        };
         controller.write_client_store(&dir)?;
         let path = dir.join("ca.crt");
         fs::write(&path, ca)?;

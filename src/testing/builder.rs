@@ -69,6 +69,16 @@ impl TestControllerBuilder {
         self
     }
 
+    /// Adds a model with the UUID given: to serve a model migrated from another test
+    /// controller (see [`redirect_model`](Self::redirect_model)) under its own UUID.
+    pub fn model_with_uuid(mut self, name: impl Into<String>, uuid: impl Into<String>) -> Self {
+        self.config.models.push(TestModel {
+            name: name.into(),
+            uuid: uuid.into(),
+        });
+        self
+    }
+
     /// The `Secrets` facade versions offered. Defaults to `[1, 2]` (Juju 3.3 to 3.6); `[1]` plays
     /// Juju 3.1 or 3.2, `[]` a controller without the facade.
     pub fn secrets_versions(mut self, versions: &[u32]) -> Self {

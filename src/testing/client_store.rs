@@ -1,18 +1,20 @@
 //! Writes a juju client store (`controllers.yaml`, `accounts.yaml`, `models.yaml`) that points at
 //! the test controller, as `juju bootstrap` would.
 
-use std::fs;
 use std::path::Path;
 
 use serde_json::json;
 
 use super::controller::TestController;
+use super::private_files;
 use crate::error::{Error, Result};
 
 impl TestController {
-    /// Writes a client store into `dir` (created if missing) whose current controller is this
-    /// one and whose current model is its default model, with an empty cookie jar
-    /// (`cookies/<controller>.json`). Point `JUJU_DATA` at `dir` and the `juju` CLI,
+    /// Writes a client store into `dir` (created if missing, open to its owner only) whose
+    /// current controller is this one and whose current model is its default model, with an
+    /// empty cookie jar (`cookies/<controller>.json`). The files are readable by their owner
+    /// only and never written through a symbolic link. [`private_temp_dir`](super::private_temp_dir)
+    /// makes a fresh directory for it. Point `JUJU_DATA` at `dir` and the `juju` CLI,
     /// python-libjuju or [`ConnectOptions::from_juju_env`](crate::ConnectOptions::from_juju_env)
     /// connect here.
     ///
@@ -59,7 +61,7 @@ impl TestController {
             .collect();
         let current = self.models().first().map(|m| format!("{user}/{}", m.name));
         let models = json!({"controllers": {name: {"models": models, "current-model": current}}});
-        fs::create_dir_all(dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+        private_files::create_dir(dir)?;
         for (file, value) in [
             ("controllers.yaml", controllers),
             ("accounts.yaml", accounts),
@@ -68,16 +70,14 @@ impl TestController {
             let path = dir.join(file);
             let text = serde_yaml_ng::to_string(&value)
                 .map_err(|e| Error::Config(format!("cannot write {}: {e}", path.display())))?;
-            fs::write(&path, text)
-                .map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
+            private_files::write(&path, text.as_bytes())?;
         }
         // The (empty) macaroon cookie jar the juju CLI keeps per controller; python-libjuju
         // fails to connect through a client store without it.
         let cookies = dir.join("cookies");
         let jar = cookies.join(format!("{name}.json"));
-        fs::create_dir_all(&cookies)
-            .and_then(|()| fs::write(&jar, "[]"))
-            .map_err(|e| Error::io(format!("writing {}", jar.display()), e))?;
+        private_files::create_dir(&cookies)?;
+        private_files::write(&jar, b"[]")?;
         Ok(())
     }
 }

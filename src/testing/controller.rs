@@ -1,6 +1,7 @@
 //! A running test controller, [`TestController`]: where to connect, what it recorded, secrets to
 //! seed, faults to switch, and the wire log it writes when dropped.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -11,7 +12,7 @@ use super::faults::Fault;
 use super::recorded_call::RecordedCall;
 use super::roles::RedirectTarget;
 use super::server::Server;
-use super::state;
+use super::shared::PendingSecret;
 use crate::error::{Error, Result};
 use crate::options::{ConnectOptions, ConnectOptionsBuilder};
 
@@ -127,26 +128,58 @@ impl TestController {
     /// # Ok::<(), juju_secrets::Error>(())
     /// ```
     pub fn insert_secret(&self, name: &str, content: &[(&str, &[u8])]) -> String {
-        let data = content
-            .iter()
-            .map(|(key, value)| {
-                (
-                    (*key).to_owned(),
-                    base64::engine::general_purpose::STANDARD.encode(value),
-                )
-            })
-            .collect();
         let mut state = self.server.shared.lock();
         let secrets = state
             .models
             .entry(self.model_uuid().to_owned())
             .or_default();
         let id = secrets.new_id(self.config().long_secret_ids);
-        let label = Some(name.to_owned()).filter(|n| !n.is_empty());
-        let secret = state::Secret::new(id, label, String::new(), state::Revision::new(data));
-        let uri = secret.uri();
-        secrets.push(secret);
-        uri
+        secrets.insert_user_secret(id, name, seed(content))
+    }
+
+    /// Like [`TestController::insert_secret`], with the id given (such as the
+    /// `d0q6g3l9h5s9k8a6s0rg` of documentation examples) instead of a new one. A secret that
+    /// already has the id is replaced.
+    ///
+    /// ```
+    /// use juju_secrets::testing::TestController;
+    /// let controller = TestController::start()?;
+    /// let uri = controller.insert_secret_with_id("d0q6g3l9h5s9k8a6s0rg", "db-creds", &[("password", b"s3cr3t".as_slice())]);
+    /// assert_eq!(uri, "secret:d0q6g3l9h5s9k8a6s0rg");
+    /// let mut client = juju_secrets::Client::connect(&controller.connect_options())?;
+    /// assert!(client.secrets().get_value(uri.as_str(), "password").is_ok());
+    /// # Ok::<(), juju_secrets::Error>(())
+    /// ```
+    pub fn insert_secret_with_id(&self, id: &str, name: &str, content: &[(&str, &[u8])]) -> String {
+        let mut state = self.server.shared.lock();
+        let secrets = state
+            .models
+            .entry(self.model_uuid().to_owned())
+            .or_default();
+        secrets.insert_user_secret(id.to_owned(), name, seed(content))
+    }
+
+    /// Plays another client acting between two calls of yours: the secret is put into the
+    /// default model (as [`TestController::insert_secret`] does) just before the next request
+    /// for `method` (such as `CreateSecrets`) is handled, on any connection. For testing races.
+    ///
+    /// ```
+    /// use juju_secrets::{testing::TestController, Client, ErrorKind, NewSecret, SecretContent};
+    /// let controller = TestController::start()?;
+    /// controller.insert_secret_before_next("CreateSecrets", "db-creds", &[("password", b"theirs".as_slice())]);
+    /// let mut client = Client::connect(&controller.connect_options())?;
+    /// let mine = NewSecret::new("db-creds", SecretContent::from_pairs([("password", "mine")])?);
+    /// let err = client.secrets().add(&mine).unwrap_err();
+    /// assert_eq!(err.kind(), Some(ErrorKind::AlreadyExists));
+    /// # Ok::<(), juju_secrets::Error>(())
+    /// ```
+    pub fn insert_secret_before_next(&self, method: &str, name: &str, content: &[(&str, &[u8])]) {
+        self.server.shared.lock().pending.push(PendingSecret {
+            method: method.to_owned(),
+            model_uuid: self.model_uuid().to_owned(),
+            name: name.to_owned(),
+            data: seed(content),
+        });
     }
 
     /// Forgets the calls recorded so far.
@@ -287,4 +320,17 @@ impl HandlingTime {
         let nanos = self.busy.as_nanos() / u128::from(self.requests);
         Duration::from_nanos(u64::try_from(nanos).unwrap_or(u64::MAX))
     }
+}
+
+/// Seed content as the controller stores it: base64 by key.
+fn seed(content: &[(&str, &[u8])]) -> BTreeMap<String, String> {
+    content
+        .iter()
+        .map(|(key, value)| {
+            (
+                (*key).to_owned(),
+                base64::engine::general_purpose::STANDARD.encode(value),
+            )
+        })
+        .collect()
 }

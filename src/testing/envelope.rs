@@ -24,6 +24,7 @@ pub(crate) fn answer(shared: &Shared, conn: &mut Conn, text: &str) -> Option<Vec
         Some(p) => p,
     };
     let object = object_id(&request);
+    shared.lock().before(method);
     let result = dispatch(shared, conn, object, facade, version, method, params);
     let request = redact_login(request);
     let mut answered = Vec::new();

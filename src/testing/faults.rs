@@ -14,7 +14,9 @@ use std::time::Duration;
 
 use native_tls::Identity;
 use serde_json::{json, Value};
-use tungstenite::protocol::frame::coding::CloseCode;
+use bytes::Bytes;
+use tungstenite::protocol::frame::coding::{CloseCode, Data, OpCode};
+use tungstenite::protocol::frame::Frame;
 use tungstenite::protocol::CloseFrame;
 use tungstenite::{Message, WebSocket};
 use zeroize::Zeroizing;
@@ -391,9 +393,9 @@ impl ConnFaults {
         self.send_one(ws, frame)
     }
 
-    /// Sends one response frame, then closes the TCP connection if that was the last allowed.
+    /// Sends one response message, then closes the TCP connection if that was the last allowed.
     fn send_one(&mut self, ws: &mut WebSocket<Stream>, frame: Message) -> tungstenite::Result<()> {
-        ws.send(frame)?;
+        send_in_frames(ws, frame)?;
         self.responses = self.responses.saturating_add(1);
         if self.fault == Some(Fault::CloseAfterResponses(self.responses)) {
             let _ = ws.get_mut().tcp_mut().shutdown(Shutdown::Both);
@@ -401,6 +403,27 @@ impl ConnFaults {
         }
         Ok(())
     }
+}
+
+/// The largest frame the test controller writes. Juju's Go websocket library writes a message as
+/// frames of its write buffer (4 KiB by default, 64 KiB in older Juju clients), so clients meet
+/// large answers in many frames, as from a real controller.
+const FRAME_BYTES: usize = 64 << 10;
+
+/// Sends a message; a long text goes as a text frame and continuation frames.
+fn send_in_frames(ws: &mut WebSocket<Stream>, message: Message) -> tungstenite::Result<()> {
+    let text = match message {
+        Message::Text(text) if text.len() > FRAME_BYTES => text,
+        other => return ws.send(other),
+    };
+    let chunks: Vec<&[u8]> = text.as_bytes().chunks(FRAME_BYTES).collect();
+    let last = chunks.len().saturating_sub(1);
+    for (i, chunk) in chunks.into_iter().enumerate() {
+        let opcode = if i == 0 { Data::Text } else { Data::Continue };
+        let frame = Frame::message(Bytes::copy_from_slice(chunk), OpCode::Data(opcode), i == last);
+        ws.write(Message::Frame(frame))?;
+    }
+    ws.flush()
 }
 
 /// Waits up to `delay` for the client's next frame; `None` when none came.

@@ -52,10 +52,12 @@ mod server;
 mod builder;
 mod client_store;
 mod controller;
+mod private_files;
 
 pub use builder::TestControllerBuilder;
 pub use config::TestModel;
 pub use controller::{HandlingTime, TestController, WIRE_LOG_ENV};
 pub use faults::Fault;
+pub use private_files::private_temp_dir;
 pub use recorded_call::RecordedCall;
 pub use roles::RedirectTarget;

@@ -2,7 +2,7 @@
 //! the [`TestController`](super::TestController) handle: settings, faults, the calls recorded,
 //! open sockets, and each model's secrets.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::TcpStream;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -37,6 +37,30 @@ pub(crate) struct State {
     pub sockets: Vec<TcpStream>,
     /// User secrets by model UUID.
     pub models: HashMap<String, ModelSecrets>,
+    /// Secrets "another client" adds just before a request for a method is handled.
+    pub pending: Vec<PendingSecret>,
+}
+
+/// A secret to put into a model just before the next request for `method` is handled.
+pub(crate) struct PendingSecret {
+    pub method: String,
+    pub model_uuid: String,
+    pub name: String,
+    pub data: BTreeMap<String, String>,
+}
+
+impl State {
+    /// Adds the secrets waiting for a request for `method`.
+    pub(crate) fn before(&mut self, method: &str) {
+        let (now, later): (Vec<_>, Vec<_>) =
+            std::mem::take(&mut self.pending).into_iter().partition(|p| p.method == method);
+        self.pending = later;
+        for secret in now {
+            let secrets = self.models.entry(secret.model_uuid).or_default();
+            let id = secrets.new_id(false);
+            secrets.insert_user_secret(id, &secret.name, secret.data);
+        }
+    }
 }
 
 impl Shared {

@@ -216,6 +216,23 @@ impl ModelSecrets {
         }
     }
 
+    /// Puts in a user secret (replacing one with the same id) and returns its URI.
+    pub(crate) fn insert_user_secret(
+        &mut self,
+        id: String,
+        name: &str,
+        data: BTreeMap<String, String>,
+    ) -> String {
+        if let Some(old) = self.by_id(&id) {
+            self.remove(old);
+        }
+        let label = Some(name.to_owned()).filter(|n| !n.is_empty());
+        let secret = Secret::new(id, label, String::new(), Revision::new(data));
+        let uri = secret.uri();
+        self.push(secret);
+        uri
+    }
+
     /// A new id: 12 random bytes in lowercase base32hex (20 characters), as Juju issues them, or
     /// a longer opaque id when asked, as controllers since 3.6.19 may.
     pub(crate) fn new_id(&self, long: bool) -> String {
