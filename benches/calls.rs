@@ -15,7 +15,9 @@ use criterion::{
     criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode, Throughput,
 };
 use juju_secrets::testing::TestController;
-use juju_secrets::{Client, NewSecret, SecretContent, SecretFilter, SecretRef, ShowOptions};
+use juju_secrets::{
+    Client, ListOptions, NewSecret, Removal, SecretContent, SecretRef, ShowOptions,
+};
 use support::floor::{self, EchoServer};
 use support::{iterations, last_frame_sizes, Share};
 
@@ -36,11 +38,7 @@ fn small_content() -> SecretContent {
 
 fn new_secrets(prefix: &str, count: usize) -> Vec<NewSecret> {
     (0..count)
-        .map(|_| NewSecret {
-            name: unique(prefix),
-            content: small_content(),
-            description: None,
-        })
+        .map(|_| NewSecret::new(unique(prefix), small_content()))
         .collect()
 }
 
@@ -51,7 +49,7 @@ fn connect(controller: &TestController) -> Client {
 /// Removes secrets outside the timing, so the model stays the same size throughout a bench.
 fn remove_all(client: &mut Client, uris: Vec<juju_secrets::SecretUri>) {
     for chunk in uris.chunks(1_000) {
-        let items: Vec<_> = chunk.iter().map(|u| (u.into(), Vec::new())).collect();
+        let items: Vec<_> = chunk.iter().map(Removal::secret).collect();
         for result in client.secrets().remove_many(&items).expect("remove") {
             result.expect("remove one");
         }
@@ -147,7 +145,7 @@ fn single_secret(c: &mut Criterion) {
 
     let uri = client
         .secrets()
-        .add(&unique("add"), &content, None)
+        .add(&NewSecret::new(unique("add"), content.clone()))
         .expect("add");
     let (request, reply) = last_frame_sizes(&controller);
     remove_all(&mut client, vec![uri]);
@@ -156,10 +154,10 @@ fn single_secret(c: &mut Criterion) {
     group.bench_function("ours", |b| {
         b.iter_custom(|iters| {
             iterations(&controller, iters, || {
-                let name = unique("add");
-                let (elapsed, uri) = share.time(&controller, || {
-                    client.secrets().add(&name, &content, None).expect("add")
-                });
+                // Made outside the timing: the content is copied into it.
+                let secret = NewSecret::new(unique("add"), content.clone());
+                let (elapsed, uri) =
+                    share.time(&controller, || client.secrets().add(&secret).expect("add"));
                 remove_all(&mut client, vec![uri]);
                 elapsed
             })
@@ -173,12 +171,12 @@ fn single_secret(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("show_one_revealed");
     let name = unique("show");
-    client.secrets().add(&name, &content, None).expect("add");
+    client
+        .secrets()
+        .add(&NewSecret::new(name.as_str(), content))
+        .expect("add");
     let secret = SecretRef::name(&name);
-    let reveal = ShowOptions {
-        reveal: true,
-        ..ShowOptions::default()
-    };
+    let reveal = ShowOptions::new().reveal();
     client.secrets().show(&secret, &reveal).expect("show");
     let (request, reply) = last_frame_sizes(&controller);
     let frame = floor::frame(request, reply);
@@ -219,11 +217,8 @@ fn list_revealed(c: &mut Criterion) {
                 result.expect("seed one");
             }
         }
-        let all = SecretFilter::all();
-        assert_eq!(
-            client.secrets().list(&all, true).expect("list").len(),
-            count
-        );
+        let all = ListOptions::new().reveal();
+        assert_eq!(client.secrets().list(&all).expect("list").len(), count);
         let (request, reply) = last_frame_sizes(&controller);
         controller.clear_calls();
         let frame = floor::frame(request, reply);
@@ -236,9 +231,7 @@ fn list_revealed(c: &mut Criterion) {
             b.iter_custom(|iters| {
                 iterations(&controller, iters, || {
                     let elapsed = share
-                        .time(&controller, || {
-                            client.secrets().list(&all, true).expect("list")
-                        })
+                        .time(&controller, || client.secrets().list(&all).expect("list"))
                         .0;
                     // A big answer per iteration: forget it at once.
                     controller.clear_calls();
@@ -271,7 +264,7 @@ fn big_value(c: &mut Criterion) {
 
     let uri = client
         .secrets()
-        .add(&unique("big"), &content, None)
+        .add(&NewSecret::new(unique("big"), content.clone()))
         .expect("add");
     let (request, reply) = last_frame_sizes(&controller);
     remove_all(&mut client, vec![uri]);
@@ -280,10 +273,10 @@ fn big_value(c: &mut Criterion) {
     group.bench_function("add/ours", |b| {
         b.iter_custom(|iters| {
             iterations(&controller, iters, || {
-                let name = unique("big");
-                let (elapsed, uri) = share.time(&controller, || {
-                    client.secrets().add(&name, &content, None).expect("add")
-                });
+                // Made outside the timing: the content is copied into it.
+                let secret = NewSecret::new(unique("big"), content.clone());
+                let (elapsed, uri) =
+                    share.time(&controller, || client.secrets().add(&secret).expect("add"));
                 remove_all(&mut client, vec![uri]);
                 controller.clear_calls();
                 elapsed
@@ -296,7 +289,10 @@ fn big_value(c: &mut Criterion) {
     });
 
     let name = unique("big");
-    client.secrets().add(&name, &content, None).expect("add");
+    client
+        .secrets()
+        .add(&NewSecret::new(name.as_str(), content))
+        .expect("add");
     let secret = SecretRef::name(&name);
     let value = client.secrets().get_value(&secret, "data").expect("reveal");
     assert_eq!(value.len(), BIG_VALUE_RAW);
@@ -348,7 +344,7 @@ fn batch_create(c: &mut Criterion) {
     let one_call = floor::frame(request, reply);
     let uri = client
         .secrets()
-        .add(&unique("batch"), &small_content(), None)
+        .add(&NewSecret::new(unique("batch"), small_content()))
         .expect("add");
     let (request, reply) = last_frame_sizes(&controller);
     remove_all(&mut client, vec![uri]);
@@ -379,7 +375,7 @@ fn batch_create(c: &mut Criterion) {
                     let mut secrets = client.secrets();
                     batch
                         .iter()
-                        .map(|s| secrets.add(&s.name, &s.content, None).expect("add"))
+                        .map(|s| secrets.add(s).expect("add"))
                         .collect::<Vec<_>>()
                 });
                 remove_all(&mut client, uris);

@@ -1,11 +1,17 @@
-//! Connecting: explicit options, what the client records, endpoint order and failures.
+//! Connecting: explicit options, what the client records, endpoint order and failures, what
+//! `build()` refuses, and the websocket upgrade the client sends.
 
 mod common;
 
-use common::{connect, options, options_without_endpoint, refused_endpoint, within, SHORT};
+use std::thread;
+
+use common::{
+    connect, listener, options, options_without_endpoint, refused_endpoint, within, SHORT,
+};
 use juju_secrets::testing::TestController;
-use juju_secrets::{Client, ConnectOptions, Error};
-use serde_json::json;
+use juju_secrets::{Client, ConnectOptions, Error, MAX_MESSAGE_SIZE_LIMIT};
+use serde_json::{json, Value};
+use tungstenite::handshake::server::{Request, Response};
 
 #[test]
 fn connects_from_explicit_options_and_pings() {
@@ -57,7 +63,7 @@ fn client_records_endpoint_and_login_info() {
             .unwrap();
         let client = connect(&controller);
         assert_eq!(client.endpoint(), controller.endpoint());
-        assert_eq!(client.options().model_uuid(), controller.model_uuid());
+        assert_eq!(client.options().model_uuid(), Some(controller.model_uuid()));
 
         let info = client.login_info();
         assert_eq!(info.server_version, "3.6.9");
@@ -150,5 +156,90 @@ fn no_reachable_endpoint_lists_every_attempt() {
         let text = err.to_string();
         assert!(text.contains(&first) && text.contains(&second), "{text}");
         assert!(controller.calls().is_empty());
+    })
+}
+
+#[test]
+fn build_refuses_a_maximum_message_size_out_of_range() {
+    within(|| {
+        let controller = TestController::start().unwrap();
+        for bytes in [0, MAX_MESSAGE_SIZE_LIMIT + 1, usize::MAX] {
+            let err = options(&controller)
+                .max_message_size(bytes)
+                .build()
+                .unwrap_err();
+            let Error::Config(message) = &err else {
+                panic!("{bytes}: expected a config error, got {err:?}");
+            };
+            assert!(
+                message.contains(&format!("from 1 to {MAX_MESSAGE_SIZE_LIMIT} bytes")),
+                "{bytes}: {message}"
+            );
+        }
+        // The bounds themselves are accepted, and kept.
+        for bytes in [1, MAX_MESSAGE_SIZE_LIMIT] {
+            let settings = options(&controller).max_message_size(bytes).build();
+            assert_eq!(settings.unwrap().max_message_size(), bytes);
+        }
+        // Refused by build(): nothing was sent.
+        assert!(controller.calls().is_empty());
+        // The largest accepted maximum works.
+        let largest = options(&controller)
+            .max_message_size(MAX_MESSAGE_SIZE_LIMIT)
+            .build()
+            .unwrap();
+        Client::connect(&largest).unwrap().ping().unwrap();
+    })
+}
+
+#[test]
+fn the_websocket_upgrade_carries_the_client_version() {
+    within(|| {
+        let (listener, endpoint) = listener();
+        // A plain websocket server that records the upgrade's version header and the login
+        // frame, then hangs up.
+        let server = thread::spawn(move || {
+            let (tcp, _) = listener.accept().unwrap();
+            tcp.set_read_timeout(Some(SHORT)).unwrap();
+            let mut headers = Vec::new();
+            // The handshake callback's signature is tungstenite's.
+            #[allow(clippy::result_large_err)]
+            let record = |request: &Request, response: Response| {
+                headers = request
+                    .headers()
+                    .get_all("X-Juju-ClientVersion")
+                    .iter()
+                    .map(|v| v.to_str().unwrap().to_owned())
+                    .collect();
+                Ok(response)
+            };
+            let mut ws = tungstenite::accept_hdr(tcp, record).unwrap();
+            let login = ws.read().unwrap().into_text().unwrap().to_string();
+            (headers, login)
+        });
+        let settings = ConnectOptions::builder()
+            .endpoint(&endpoint)
+            .model_uuid("0b3f2a1e-5d4c-4b3a-9f8e-7d6c5b4a3f2e")
+            .password("any-password")
+            .insecure_plain_websocket(true)
+            .connect_timeout(SHORT)
+            .call_timeout(SHORT)
+            .build()
+            .unwrap();
+        // The server hangs up instead of answering the login.
+        let err = Client::connect(&settings).unwrap_err();
+        assert!(!matches!(err, Error::Timeout { .. }), "{err:?}");
+        let (headers, login) = server.join().unwrap();
+        assert_eq!(headers.len(), 1, "{headers:?}");
+        let version = &headers[0];
+        assert_eq!(version.split('.').count(), 3, "{version}");
+        assert!(
+            version.split('.').all(|n| n.parse::<u32>().is_ok()),
+            "{version}"
+        );
+        // The same version the login request states.
+        let login: Value = serde_json::from_str(&login).unwrap();
+        assert_eq!(login["request"], json!("Login"), "{login}");
+        assert_eq!(login["params"]["client-version"], json!(version), "{login}");
     })
 }

@@ -1,5 +1,6 @@
 //! Connecting to servers that never finish answering: silent, holding, slow or chatty peers
-//! at each step (TLS, websocket handshake, login) give `Error::Timeout`, never a hang.
+//! at each step (TLS, websocket handshake, login) give `Error::Timeout`, never a hang. The
+//! whole connect shares one connect timeout, and `Duration::MAX` means no timeout at all.
 
 mod common;
 
@@ -9,8 +10,9 @@ use std::sync::mpsc::{self, Receiver};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::{listener, within, PROMPTLY};
-use juju_secrets::{Client, ConnectOptions, Error};
+use common::{listener, options, within, PROMPTLY};
+use juju_secrets::testing::{Fault, TestController};
+use juju_secrets::{Client, ConnectOptions, Error, ListOptions};
 use serde_json::json;
 
 fn fault_options(endpoint: &str, timeout: Duration) -> juju_secrets::ConnectOptionsBuilder {
@@ -22,14 +24,18 @@ fn fault_options(endpoint: &str, timeout: Duration) -> juju_secrets::ConnectOpti
         .call_timeout(timeout)
 }
 
-/// Connects, expecting a timeout within a generous bound of `timeout`; returns its context.
+/// Connects, expecting a timeout within a generous bound of `timeout`; returns its context,
+/// which the message gives as a sentence: "timed out after 300ms while <context>".
 fn expect_connect_timeout(options: &ConnectOptions, timeout: Duration) -> String {
     let started = Instant::now();
     let err = Client::connect(options).unwrap_err();
     assert!(started.elapsed() < PROMPTLY, "took {:?}", started.elapsed());
+    let text = err.to_string();
     match err {
         Error::Timeout { context, after } => {
             assert_eq!(after, timeout);
+            let sentence = format!("timed out after {timeout:?} while {context}");
+            assert!(text.starts_with(&sentence), "{text}");
             context
         }
         other => panic!("expected a timeout, got {other:?}"),
@@ -44,7 +50,10 @@ fn silent_tls_server_times_out() {
         let timeout = Duration::from_millis(300);
         let options = fault_options(&endpoint, timeout).build().unwrap();
         let context = expect_connect_timeout(&options, timeout);
-        assert!(context.contains("TLS"), "{context}");
+        assert_eq!(
+            context,
+            format!("waiting for the TLS handshake with {endpoint}")
+        );
         drop(listener);
     })
 }
@@ -56,7 +65,11 @@ fn server_that_accepts_and_holds_times_out() {
         let held = hold_one(listener);
         let timeout = Duration::from_millis(300);
         let options = fault_options(&endpoint, timeout).build().unwrap();
-        expect_connect_timeout(&options, timeout);
+        let context = expect_connect_timeout(&options, timeout);
+        assert_eq!(
+            context,
+            format!("waiting for the TLS handshake with {endpoint}")
+        );
         // The client gave up and hung up (having sent its TLS hello, unless a loaded machine
         // let the deadline pass before that).
         let hello = held.recv_timeout(PROMPTLY).expect("the client hung up");
@@ -75,7 +88,10 @@ fn silent_websocket_handshake_times_out() {
             .build()
             .unwrap();
         let context = expect_connect_timeout(&options, timeout);
-        assert!(context.contains("websocket"), "{context}");
+        assert_eq!(
+            context,
+            format!("waiting for the websocket handshake with {endpoint}")
+        );
         let request = held.recv_timeout(PROMPTLY).expect("the client hung up");
         assert!(
             request.is_empty() || request.starts_with(b"GET /model/"),
@@ -107,7 +123,7 @@ fn unanswered_login_times_out() {
             .build()
             .unwrap();
         let context = expect_connect_timeout(&options, timeout);
-        assert!(context.contains("logging in"), "{context}");
+        assert_eq!(context, format!("logging in at {endpoint}"));
         let texts = frames.join().unwrap();
         assert_eq!(texts.len(), 1, "{texts:?}");
         assert!(texts[0].contains(r#""request":"Login""#), "{}", texts[0]);
@@ -144,7 +160,7 @@ fn a_login_answered_only_with_pings_and_stale_replies_times_out() {
             .build()
             .unwrap();
         let context = expect_connect_timeout(&options, timeout);
-        assert!(context.contains("logging in"), "{context}");
+        assert_eq!(context, format!("logging in at {endpoint}"));
         server.join().unwrap();
     })
 }
@@ -176,7 +192,11 @@ fn a_trickling_tls_handshake_times_out() {
         let server = trickle_one(listener, &[0x16, 0x03, 0x03, 0x40, 0x00]);
         let timeout = Duration::from_millis(300);
         let options = fault_options(&endpoint, timeout).build().unwrap();
-        expect_connect_timeout(&options, timeout);
+        let context = expect_connect_timeout(&options, timeout);
+        assert_eq!(
+            context,
+            format!("waiting for the TLS handshake with {endpoint}")
+        );
         server.join().unwrap();
     })
 }
@@ -191,7 +211,11 @@ fn a_trickling_websocket_handshake_times_out() {
             .insecure_plain_websocket(true)
             .build()
             .unwrap();
-        expect_connect_timeout(&options, timeout);
+        let context = expect_connect_timeout(&options, timeout);
+        assert_eq!(
+            context,
+            format!("waiting for the websocket handshake with {endpoint}")
+        );
         server.join().unwrap();
     })
 }
@@ -210,4 +234,127 @@ fn hold_one(listener: TcpListener) -> Receiver<Vec<u8>> {
         let _ = tx.send(seen);
     });
     rx
+}
+
+#[test]
+fn no_timeout_at_all_connects_and_calls() {
+    within(|| {
+        let controller = TestController::start().unwrap();
+        // `Duration::MAX` everywhere: no deadline, and nothing overflows.
+        let unbounded = options(&controller)
+            .connect_timeout(Duration::MAX)
+            .call_timeout(Duration::MAX)
+            .idle_ping_after(Some(Duration::MAX))
+            .build()
+            .unwrap();
+        let mut client = Client::connect(&unbounded).unwrap();
+        client.ping().unwrap();
+        assert!(client
+            .secrets()
+            .list(&ListOptions::new())
+            .unwrap()
+            .is_empty());
+        client.close().unwrap();
+
+        // The same with idle checks due: the ping before the call runs without a deadline too.
+        let checking = options(&controller)
+            .connect_timeout(Duration::MAX)
+            .call_timeout(Duration::MAX)
+            .idle_ping_after(Some(Duration::from_millis(50)))
+            .build()
+            .unwrap();
+        let mut client = Client::connect(&checking).unwrap();
+        controller.clear_calls();
+        thread::sleep(Duration::from_millis(200));
+        assert!(client
+            .secrets()
+            .list(&ListOptions::new())
+            .unwrap()
+            .is_empty());
+        let methods: Vec<String> = controller
+            .calls()
+            .iter()
+            .map(|c| c.method().to_owned())
+            .collect();
+        assert_eq!(methods, ["Ping", "ListSecrets"]);
+        client.close().unwrap();
+    })
+}
+
+/// Every connection's login answer is held this long: each step alone fits in the timeout
+/// below, the lookup and the model login together do not.
+const HELD_LOGIN: Duration = Duration::from_secs(1);
+
+#[test]
+fn a_model_lookup_and_the_model_login_share_one_connect_timeout() {
+    within(|| {
+        let controller = TestController::builder()
+            .fault(Fault::Slow {
+                request: 1,
+                delay: HELD_LOGIN,
+            })
+            .start()
+            .unwrap();
+        let by_name = |timeout: Duration| {
+            options(&controller)
+                .model_uuid("")
+                .connect_timeout(timeout)
+                .build()
+                .unwrap()
+        };
+        // With room for both logins, the lookup by name and the model login succeed.
+        let mut client = Client::connect(&by_name(Duration::from_secs(10))).unwrap();
+        client.ping().unwrap();
+        let seen: Vec<(bool, String)> = controller
+            .calls()
+            .iter()
+            .map(|c| (c.model_uuid.is_some(), c.method().to_owned()))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (false, "Login".to_owned()),
+                (false, "ListModels".to_owned()),
+                (true, "Login".to_owned()),
+                (true, "Ping".to_owned()),
+            ]
+        );
+
+        // With room for one held login only, the model login runs out of the time the lookup
+        // left: one deadline for the whole connect, not one per step.
+        let timeout = Duration::from_millis(1500);
+        assert!(HELD_LOGIN < timeout && HELD_LOGIN * 2 > timeout);
+        controller.clear_calls();
+        let started = Instant::now();
+        let err = Client::connect(&by_name(timeout)).unwrap_err();
+        let took = started.elapsed();
+        assert!(took >= HELD_LOGIN, "took {took:?}");
+        assert!(took < timeout + PROMPTLY, "took {took:?}");
+        let text = err.to_string();
+        match err {
+            Error::Timeout { context, after } => {
+                assert_eq!(after, timeout);
+                assert_eq!(context, format!("logging in at {}", controller.endpoint()));
+            }
+            other => panic!("expected a timeout, got {other:?}"),
+        }
+        assert!(
+            text.starts_with("timed out after 1.5s while logging in at "),
+            "{text}"
+        );
+        // It was the model login that ran out: the lookup was done.
+        let seen: Vec<(bool, String)> = controller
+            .calls()
+            .iter()
+            .map(|c| (c.model_uuid.is_some(), c.method().to_owned()))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (false, "Login".to_owned()),
+                (false, "ListModels".to_owned()),
+                (true, "Login".to_owned()),
+            ]
+        );
+    })
 }

@@ -7,7 +7,7 @@ use std::net::TcpStream;
 
 use common::{connect, raw_websocket, within};
 use juju_secrets::testing::TestController;
-use juju_secrets::{Error, ErrorCode};
+use juju_secrets::{Call, Error, ErrorKind, ListOptions};
 use native_tls::TlsStream;
 use serde_json::{json, Value};
 use tungstenite::{Message, WebSocket};
@@ -18,10 +18,15 @@ fn an_unknown_facade_is_refused_before_any_io() {
         let controller = TestController::start().unwrap();
         let mut client = connect(&controller);
         let err = client
-            .call::<_, Value>("Foo", 1, "Bar", &json!({}))
+            .call::<_, Value>(Call::read("Foo", 1, "Bar"), &json!({}))
             .unwrap_err();
         assert!(matches!(err, Error::Unsupported(_)), "{err:?}");
         assert!(err.to_string().contains("Foo"), "{err}");
+        // A write is refused the same way: never sent, so its outcome is known.
+        let err = client
+            .call::<_, Value>(Call::write("Foo", 1, "Bar"), &json!({}))
+            .unwrap_err();
+        assert!(matches!(err, Error::Unsupported(_)), "{err:?}");
         assert!(controller.calls().iter().all(|c| c.facade() != "Foo"));
         // The connection is still good.
         client.ping().unwrap();
@@ -34,9 +39,9 @@ fn an_unknown_method_is_not_implemented() {
         let controller = TestController::start().unwrap();
         let mut client = connect(&controller);
         let err = client
-            .call::<_, Value>("Pinger", 1, "Nope", &json!({}))
+            .call::<_, Value>(Call::read("Pinger", 1, "Nope"), &json!({}))
             .unwrap_err();
-        assert_eq!(err.code(), Some(ErrorCode::NotImplemented));
+        assert_eq!(err.kind(), Some(ErrorKind::NotImplemented));
         let api = err.api().unwrap();
         assert_eq!(api.code.as_deref(), Some("not implemented"));
         assert_eq!(
@@ -54,7 +59,7 @@ fn a_version_not_offered_is_refused_before_any_io() {
         let controller = TestController::start().unwrap();
         let mut client = connect(&controller);
         let err = client
-            .call::<_, Value>("Secrets", 3, "ListSecrets", &json!({}))
+            .call::<_, Value>(Call::read("Secrets", 3, "ListSecrets"), &json!({}))
             .unwrap_err();
         assert!(matches!(err, Error::Unsupported(_)), "{err:?}");
         let text = err.to_string();
@@ -150,7 +155,7 @@ fn facade_versions_are_negotiated_at_login() {
         let controller = TestController::start().unwrap();
         let client = connect(&controller);
         assert_eq!(client.facade_version("Secrets"), Some(2));
-        assert_eq!(client.require_facade("Secrets").unwrap(), 2);
+        assert_eq!(client.login_info().best_version("Secrets"), Some(2));
         assert_eq!(client.facade_version("Pinger"), Some(1));
         assert_eq!(client.facade_version("Foo"), None);
 
@@ -158,9 +163,14 @@ fn facade_versions_are_negotiated_at_login() {
             .secrets_versions(&[1])
             .start()
             .unwrap();
-        let client = connect(&old);
+        let mut client = connect(&old);
         assert_eq!(client.facade_version("Secrets"), Some(1));
-        assert_eq!(client.require_facade("Secrets").unwrap(), 1);
+        assert_eq!(client.login_info().best_version("Secrets"), Some(1));
+        // The Secrets API speaks the version negotiated.
+        old.clear_calls();
+        client.secrets().list(&ListOptions::new()).unwrap();
+        let calls = old.calls();
+        assert_eq!((calls[0].facade(), calls[0].version()), ("Secrets", 1));
     })
 }
 
@@ -173,13 +183,14 @@ fn a_controller_without_secrets_is_unsupported() {
             .unwrap();
         let mut client = connect(&controller);
         assert_eq!(client.facade_version("Secrets"), None);
-        let err = client.require_facade("Secrets").unwrap_err();
+        assert_eq!(client.login_info().best_version("Secrets"), None);
+        let err = client.secrets().list(&ListOptions::new()).unwrap_err();
         assert!(matches!(err, Error::Unsupported(_)), "{err:?}");
         let text = err.to_string();
         // The controller's versions (none) and this client's.
         assert!(text.contains("[]") && text.contains("[1, 2]"), "{text}");
         let err = client
-            .call::<_, Value>("Secrets", 2, "ListSecrets", &json!({}))
+            .call::<_, Value>(Call::read("Secrets", 2, "ListSecrets"), &json!({}))
             .unwrap_err();
         assert!(matches!(err, Error::Unsupported(_)), "{err:?}");
         assert!(controller.calls().iter().all(|c| c.facade() != "Secrets"));

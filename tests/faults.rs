@@ -99,10 +99,16 @@ fn a_server_that_never_speaks_tls_times_out() {
             .build()
             .unwrap();
         let err = promptly("connect", || Client::connect(&settings).unwrap_err());
+        let text = err.to_string();
         match err {
             Error::Timeout { context, after } => {
-                assert!(context.contains("TLS"), "{context}");
+                let endpoint = controller.endpoint();
+                assert_eq!(
+                    context,
+                    format!("waiting for the TLS handshake with {endpoint}")
+                );
                 assert_eq!(after, timeout);
+                assert!(text.contains(&format!("while {context}")), "{text}");
             }
             other => panic!("expected a timeout, got {other:?}"),
         }

@@ -15,12 +15,12 @@ use common::faults::{
 use common::secrets::content;
 use common::within;
 use juju_secrets::testing::{Fault, TestController};
-use juju_secrets::{Client, Error, SecretFilter};
+use juju_secrets::{Client, Error, ListOptions, NewSecret};
 
 /// Request 2 of a connection (the first after login) meets the fault; it is a ListSecrets, whose
 /// answer has a shape to get wrong.
 fn list(client: &mut Client) -> juju_secrets::Result<Vec<juju_secrets::SecretInfo>> {
-    client.secrets().list(&SecretFilter::all(), false)
+    client.secrets().list(&ListOptions::new())
 }
 
 #[test]
@@ -78,7 +78,12 @@ fn an_answer_under_another_request_id_times_out_and_is_never_taken_for_the_next(
         let controller = with_kept_secret(Fault::WrongRequestId(2));
         let mut client = connect(&controller, IMPATIENT);
         let err = promptly("the call", || client.ping().unwrap_err());
-        assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+        match &err {
+            Error::Timeout { context, .. } => {
+                assert_eq!(context, "waiting for the answer to Pinger.Ping");
+            }
+            other => panic!("expected a timeout, got {other:?}"),
+        }
         let listed = list(&mut client).unwrap();
         assert_eq!(
             listed.len(),
@@ -104,7 +109,10 @@ fn with_kept_secret(fault: Fault) -> TestController {
     let controller = TestController::start().unwrap();
     let value = content(&[("token", "t0k3n")]);
     let mut client = connect(&controller, PATIENT);
-    client.secrets().add("kept", &value, None).unwrap();
+    client
+        .secrets()
+        .add(&NewSecret::new("kept", value))
+        .unwrap();
     controller.set_fault(Some(fault)).unwrap();
     controller
 }
@@ -115,10 +123,17 @@ fn slow_then_list(delay: Duration, pause: Duration) {
     let controller = with_kept_secret(Fault::Slow { request: 2, delay });
     let mut client = connect(&controller, IMPATIENT);
     let err = promptly("the slow call", || client.ping().unwrap_err());
+    let text = err.to_string();
     match err {
         Error::Timeout { context, after } => {
-            assert!(context.contains("Pinger.Ping"), "{context}");
+            assert_eq!(context, "waiting for the answer to Pinger.Ping");
             assert_eq!(after, IMPATIENT);
+            assert!(
+                text.starts_with(
+                    "timed out after 500ms while waiting for the answer to Pinger.Ping"
+                ),
+                "{text}"
+            );
         }
         other => panic!("expected a timeout, got {other:?}"),
     }
@@ -180,10 +195,10 @@ fn the_default_maximum_fits_a_reveal_of_many_one_megabyte_secrets() {
             let value = juju_secrets::SecretContent::from_pairs([("blob", big.clone())]).unwrap();
             client
                 .secrets()
-                .add(&format!("big-{n}"), &value, None)
+                .add(&NewSecret::new(format!("big-{n}"), value))
                 .unwrap();
         }
-        let revealed = client.secrets().list(&SecretFilter::all(), true).unwrap();
+        let revealed = client.secrets().list(&ListOptions::new().reveal()).unwrap();
         assert_eq!(revealed.len(), 8);
         let blob = revealed[7].content.as_ref().unwrap().as_ref().unwrap();
         assert_eq!(blob.get("blob").unwrap().len(), 750_000);
@@ -197,7 +212,7 @@ fn the_default_maximum_fits_a_reveal_of_many_one_megabyte_secrets() {
         let mut client = Client::connect(&small).unwrap();
         let err = client
             .secrets()
-            .list(&SecretFilter::all(), true)
+            .list(&ListOptions::new().reveal())
             .unwrap_err();
         assert!(
             matches!(
@@ -235,6 +250,12 @@ fn each_bad_answer_to_the_login_fails_connect_with_the_same_error() {
             .build()
             .unwrap();
         let err = promptly("connect", || Client::connect(&settings).unwrap_err());
-        assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+        match &err {
+            Error::Timeout { context, after } => {
+                assert_eq!(context, &format!("logging in at {}", slow.endpoint()));
+                assert_eq!(*after, IMPATIENT);
+            }
+            other => panic!("expected a timeout, got {other:?}"),
+        }
     })
 }

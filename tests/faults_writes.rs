@@ -7,7 +7,7 @@ use common::faults::{assert_fails_fast, assert_usable, connect, controller, IMPA
 use common::secrets::{content, name, secrets_calls};
 use common::within;
 use juju_secrets::testing::{Fault, TestController};
-use juju_secrets::{Client, Error, SecretFilter, SecretRef, SecretUpdate};
+use juju_secrets::{Client, Error, ListOptions, NewSecret, SecretRef, SecretUpdate};
 
 /// One write of each kind, all on the secret `db`.
 type Write = fn(&mut Client) -> juju_secrets::Result<()>;
@@ -16,18 +16,18 @@ fn writes() -> Vec<(&'static str, Write)> {
     vec![
         ("CreateSecrets", |c| {
             let value = content(&[("password", "s3cr3t")]);
-            c.secrets().add("db", &value, None).map(drop)
+            c.secrets().add(&NewSecret::new("db", value)).map(drop)
         }),
         ("UpdateSecrets", |c| {
             let change = SecretUpdate::new().description("rotated");
-            c.secrets().update(&name("db"), &change)
+            c.secrets().update(name("db"), &change)
         }),
-        ("RemoveSecrets", |c| c.secrets().remove(&name("db"), None)),
+        ("RemoveSecrets", |c| c.secrets().remove(name("db"))),
         ("GrantSecret", |c| {
-            c.secrets().grant(&name("db"), &["mysql"]).map(drop)
+            c.secrets().grant(name("db"), &["mysql"]).map(drop)
         }),
         ("RevokeSecret", |c| {
-            c.secrets().revoke(&name("db"), &["mysql"]).map(drop)
+            c.secrets().revoke(name("db"), &["mysql"]).map(drop)
         }),
     ]
 }
@@ -55,8 +55,8 @@ fn prepared(fault: Fault) -> TestController {
     let controller = TestController::start().unwrap();
     let mut client = connect(&controller, PATIENT);
     let value = content(&[("password", "s3cr3t")]);
-    client.secrets().add("db", &value, None).unwrap();
-    client.secrets().grant(&name("db"), &["mysql"]).unwrap();
+    client.secrets().add(&NewSecret::new("db", value)).unwrap();
+    client.secrets().grant(name("db"), &["mysql"]).unwrap();
     controller.set_fault(Some(fault)).unwrap();
     controller.clear_calls();
     controller
@@ -89,7 +89,10 @@ fn a_create_whose_answer_was_lost_happened_once_and_listing_by_name_shows_it() {
         let controller = controller(Fault::CloseFrame(2));
         let mut client = connect(&controller, PATIENT);
         let value = content(&[("password", "s3cr3t")]);
-        let err = client.secrets().add("db", &value, None).unwrap_err();
+        let err = client
+            .secrets()
+            .add(&NewSecret::new("db", value))
+            .unwrap_err();
         outcome_unknown(err, "CreateSecrets", |e| {
             matches!(e, Error::ConnectionClosed(_))
         });
@@ -98,7 +101,7 @@ fn a_create_whose_answer_was_lost_happened_once_and_listing_by_name_shows_it() {
         let mut again = connect(&controller, PATIENT);
         let found = again
             .secrets()
-            .list(&SecretFilter::all().name("db"), false)
+            .list(&ListOptions::new().secret("db"))
             .unwrap();
         assert_eq!(found.len(), 1);
         assert_eq!(sent(&controller, "CreateSecrets"), 1);
@@ -131,12 +134,15 @@ fn a_create_that_times_out_is_not_resent_and_happened() {
         });
         let mut client = connect(&controller, IMPATIENT);
         let value = content(&[("password", "s3cr3t")]);
-        let err = client.secrets().add("db", &value, None).unwrap_err();
+        let err = client
+            .secrets()
+            .add(&NewSecret::new("db", value))
+            .unwrap_err();
         outcome_unknown(err, "CreateSecrets", |e| matches!(e, Error::Timeout { .. }));
         // The same connection still works, and the secret is there, once.
         let found = client
             .secrets()
-            .list(&SecretFilter::all().name("db"), false)
+            .list(&ListOptions::new().secret("db"))
             .unwrap();
         assert_eq!(found.len(), 1);
         assert_eq!(sent(&controller, "CreateSecrets"), 1);
@@ -154,7 +160,10 @@ fn a_bad_answer_to_a_write_is_outcome_unknown_too() {
             let controller = controller(fault.clone());
             let mut client = connect(&controller, PATIENT);
             let value = content(&[("password", "s3cr3t")]);
-            let err = client.secrets().add("db", &value, None).unwrap_err();
+            let err = client
+                .secrets()
+                .add(&NewSecret::new("db", value))
+                .unwrap_err();
             let cause = match fault {
                 Fault::CloseAfterResponses(_) => {
                     |e: &Error| matches!(e, Error::ConnectionClosed(_))
@@ -174,16 +183,16 @@ fn a_write_on_a_connection_already_closed_is_not_sent_and_says_closed() {
         let mut client = connect(&controller, PATIENT);
         client.ping().unwrap_err();
         let value = content(&[("password", "s3cr3t")]);
-        let err = client.secrets().add("db", &value, None).unwrap_err();
+        let err = client
+            .secrets()
+            .add(&NewSecret::new("db", value))
+            .unwrap_err();
         // Nothing was sent, so the outcome is known: nothing happened.
         assert!(matches!(err, Error::ConnectionClosed(_)), "{err:?}");
         assert_eq!(sent(&controller, "CreateSecrets"), 0);
         let err = client
             .secrets()
-            .update(
-                &SecretRef::name("db"),
-                &SecretUpdate::new().description("x"),
-            )
+            .update(SecretRef::name("db"), &SecretUpdate::new().description("x"))
             .unwrap_err();
         assert!(matches!(err, Error::ConnectionClosed(_)), "{err:?}");
     })

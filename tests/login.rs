@@ -4,7 +4,7 @@ mod common;
 
 use common::{connect, options, options_without_endpoint, within};
 use juju_secrets::testing::TestController;
-use juju_secrets::{Client, ConnectOptions, Error, ErrorCode};
+use juju_secrets::{Client, ConnectOptions, Error, ErrorKind};
 use serde_json::json;
 
 fn expect_api_error(settings: &ConnectOptions) -> juju_secrets::ApiError {
@@ -23,7 +23,7 @@ fn wrong_password_is_unauthorized() {
             .build()
             .unwrap();
         let err = Client::connect(&settings).unwrap_err();
-        assert_eq!(err.code(), Some(ErrorCode::Unauthorized));
+        assert_eq!(err.kind(), Some(ErrorKind::Unauthorized));
         let api = err.api().expect("an API error");
         assert_eq!(api.code.as_deref(), Some("unauthorized access"));
         assert_eq!(api.message, "invalid entity name or password");
@@ -38,7 +38,7 @@ fn wrong_user_is_unauthorized() {
         let controller = TestController::start().unwrap();
         let settings = options(&controller).user("nobody").build().unwrap();
         let api = expect_api_error(&settings);
-        assert_eq!(api.kind(), ErrorCode::Unauthorized);
+        assert_eq!(api.kind(), Some(ErrorKind::Unauthorized));
         assert_eq!(api.code.as_deref(), Some("unauthorized access"));
         assert_eq!(api.message, "invalid entity name or password");
         let calls = controller.calls();
@@ -57,7 +57,7 @@ fn a_refused_login_is_not_retried_on_other_endpoints() {
             .build()
             .unwrap();
         let api = expect_api_error(&settings);
-        assert_eq!(api.kind(), ErrorCode::Unauthorized);
+        assert_eq!(api.kind(), Some(ErrorKind::Unauthorized));
         assert_eq!(controller.calls().len(), 1);
     })
 }
@@ -70,7 +70,7 @@ fn unknown_model_is_an_api_error() {
         let settings = options(&controller).model_uuid(missing).build().unwrap();
         let api = expect_api_error(&settings);
         assert_eq!(api.code.as_deref(), Some("model not found"));
-        assert_eq!(api.kind(), ErrorCode::ModelNotFound);
+        assert_eq!(api.kind(), Some(ErrorKind::ModelNotFound));
         assert!(api.message.contains(missing), "{}", api.message);
         let calls = controller.calls();
         assert_eq!(calls.len(), 1);

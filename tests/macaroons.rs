@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use base64::Engine;
 use common::{options, within};
 use juju_secrets::testing::{TestController, TestControllerBuilder};
-use juju_secrets::{Client, ClientStore, ConnectOptions, Error, ErrorCode};
+use juju_secrets::{Client, ClientStore, ConnectOptions, Error, ErrorKind};
 use serde_json::{json, Value};
 
 const USER: &str = "bob@external";
@@ -130,7 +130,8 @@ fn a_macaroon_user_logs_in_with_the_cookie_jar_of_the_client_store() {
         assert_eq!(user.identity, format!("user-{USER}"));
         assert_eq!(user.controller_access, "login");
         let params = login_params(&controller);
-        assert_eq!(params["auth-tag"], json!(format!("user-{USER}")));
+        // As the Go client: an external user is named by its macaroons alone, not by a tag.
+        assert_eq!(params["auth-tag"], json!(""));
         assert_eq!(params["credentials"], json!(""));
         assert_eq!(params["macaroons"], json!([[bobs_macaroon()]]));
         // What python-libjuju leaves out is left out here too.
@@ -165,18 +166,33 @@ fn macaroons_given_to_the_builder_log_in_too() {
 }
 
 #[test]
-fn a_password_wins_over_macaroons() {
+fn the_credentials_set_last_win_and_only_they_are_sent() {
     within(|| {
-        // As in python-libjuju: with a password, the macaroons are not sent.
-        let controller = controller(TestController::builder());
-        let options = options(&controller)
+        // One kind of credentials per login: a password set after macaroons replaces them.
+        let accepting = controller(TestController::builder());
+        let settings = options(&accepting)
+            .macaroons(vec![bobs_macaroon()])
+            .password(accepting.password())
+            .build()
+            .unwrap();
+        Client::connect(&settings).unwrap().ping().unwrap();
+        let params = login_params(&accepting);
+        assert_eq!(params["credentials"], json!("<redacted>"));
+        assert_eq!(params["macaroons"], json!([]));
+
+        // Macaroons set after the password replace it: the password is not sent, so the
+        // controller, which knows no macaroon of admin's, refuses the login.
+        let refusing = controller(TestController::builder());
+        let settings = options(&refusing)
             .macaroons(vec![bobs_macaroon()])
             .build()
             .unwrap();
-        Client::connect(&options).unwrap();
-        let params = login_params(&controller);
-        assert_eq!(params["credentials"], json!("<redacted>"));
-        assert_eq!(params["macaroons"], json!([]));
+        let err = Client::connect(&settings).unwrap_err();
+        assert_eq!(err.kind(), Some(ErrorKind::Unauthorized), "{err:?}");
+        let params = login_params(&refusing);
+        assert_eq!(params["auth-tag"], json!("user-admin"));
+        assert_eq!(params["credentials"], json!(""));
+        assert_eq!(params["macaroons"], json!([[bobs_macaroon()]]));
     })
 }
 
@@ -189,7 +205,7 @@ fn an_expired_cookie_is_ignored_and_the_error_says_to_run_juju_login() {
             &[cookie(controller.controller_uuid(), "2001-01-01T00:00:00Z")],
         );
         let err = Client::connect(&settings_from(&store)).unwrap_err();
-        assert_eq!(err.code(), Some(ErrorCode::DischargeRequired));
+        assert_eq!(err.kind(), Some(ErrorKind::DischargeRequired));
         let Error::DischargeRequired {
             user,
             reason,

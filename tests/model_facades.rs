@@ -8,6 +8,7 @@ use std::net::TcpStream;
 
 use common::{connect, raw_websocket, within};
 use juju_secrets::testing::TestController;
+use juju_secrets::Call;
 use native_tls::TlsStream;
 use serde_json::{json, Value};
 use tungstenite::{Message, WebSocket};
@@ -282,10 +283,12 @@ fn the_client_can_call_the_model_facades() {
         let controller = TestController::start().unwrap();
         let mut client = connect(&controller);
         let config: Value = client
-            .call("ModelConfig", 3, "ModelGet", &json!({}))
+            .call(Call::read("ModelConfig", 3, "ModelGet"), &json!({}))
             .unwrap();
         assert_eq!(config["config"]["type"]["value"], json!("lxd"));
-        let watch: Value = client.call("Client", 8, "WatchAll", &json!({})).unwrap();
+        let watch: Value = client
+            .call(Call::read("Client", 8, "WatchAll"), &json!({}))
+            .unwrap();
         assert_eq!(watch, json!({"watcher-id": "1"}));
     })
 }

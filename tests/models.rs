@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use common::{options_without_endpoint, within};
 use juju_secrets::testing::TestController;
-use juju_secrets::{Client, ClientStore, Error};
+use juju_secrets::{Client, ClientStore, Error, ErrorKind};
 use serde_json::json;
 
 /// A client store directory, removed on drop.
@@ -71,13 +71,13 @@ fn a_name_missing_from_models_yaml_is_found_on_the_controller() {
         let options = store.resolve("staging");
         assert_eq!(
             (options.model_uuid(), options.model_name()),
-            ("", Some("admin/staging"))
+            (None, Some("admin/staging"))
         );
 
         let mut client = Client::connect(&options).unwrap();
         client.ping().unwrap();
         assert_eq!(client.login_info().model_uuid(), staging);
-        assert_eq!(client.options().model_uuid(), staging);
+        assert_eq!(client.options().model_uuid(), Some(staging.as_str()));
 
         let calls = controller.calls();
         let seen: Vec<(Option<&str>, &str)> = calls
@@ -109,9 +109,19 @@ fn an_unknown_name_lists_the_models_the_controller_has() {
         let controller = two_models();
         let store = Store::stale(&controller);
         let err = Client::connect(&store.resolve("missing")).unwrap_err();
-        let Error::Config(message) = &err else {
-            panic!("expected a config error, got {err:?}");
+        assert_eq!(err.kind(), Some(ErrorKind::ModelNotFound), "{err:?}");
+        let Error::UnknownModel(unknown) = &err else {
+            panic!("expected an unknown model, got {err:?}");
         };
+        assert_eq!(unknown.model, "admin/missing");
+        assert_eq!(
+            unknown.controller,
+            format!("controller {:?}", controller.controller_name())
+        );
+        assert_eq!(unknown.user, "admin");
+        assert_eq!(unknown.known, ["admin/default", "admin/staging"]);
+        assert_eq!(unknown.note, None);
+        let message = err.to_string();
         for part in [
             "unknown model \"admin/missing\"",
             &format!("controller {:?}", controller.controller_name()),
@@ -133,7 +143,7 @@ fn a_uuid_missing_from_models_yaml_is_used_directly() {
         let options = store.resolve(&staging);
         assert_eq!(
             (options.model_uuid(), options.model_name()),
-            (staging.as_str(), None)
+            (Some(staging.as_str()), None)
         );
         let client = Client::connect(&options).unwrap();
         assert_eq!(client.login_info().model_uuid(), staging);

@@ -5,10 +5,11 @@
 mod common;
 
 use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
-use common::{options_without_endpoint, within};
-use juju_secrets::testing::{RedirectTarget, TestController};
-use juju_secrets::{Client, ConnectOptionsBuilder, Error, ErrorCode};
+use common::{options_without_endpoint, within, PROMPTLY};
+use juju_secrets::testing::{Fault, RedirectTarget, TestController};
+use juju_secrets::{Client, ConnectOptionsBuilder, Error, ErrorKind};
 
 /// Collects `debug` records of this crate, to see what a redirect logged.
 struct Records(Mutex<Vec<String>>);
@@ -131,7 +132,7 @@ fn not_following_reports_where_the_model_went() {
             .unwrap();
         let options = via(&old, &model).follow_redirects(false).build().unwrap();
         let err = Client::connect(&options).unwrap_err();
-        assert_eq!(err.code(), Some(ErrorCode::RedirectionRequired));
+        assert_eq!(err.kind(), Some(ErrorKind::RedirectionRequired));
         let Error::Redirected(redirect) = &err else {
             panic!("expected Error::Redirected, got {err:?}");
         };
@@ -215,5 +216,61 @@ fn a_second_redirect_is_not_followed() {
         }
         assert!(!text.contains("loop"), "{text}");
         assert!(gamma.calls().is_empty());
+    })
+}
+
+/// Every login answer of the controllers below is held this long: one held login fits in the
+/// short timeout, the redirect's two do not.
+const HELD_LOGIN: Duration = Duration::from_secs(1);
+
+#[test]
+fn a_followed_redirect_shares_the_connect_timeout() {
+    within(|| {
+        let slow_login = Fault::Slow {
+            request: 1,
+            delay: HELD_LOGIN,
+        };
+        let new = TestController::builder()
+            .controller_name("beta")
+            .fault(slow_login.clone())
+            .start()
+            .unwrap();
+        let model = new.model_uuid().to_owned();
+        let old = TestController::builder()
+            .controller_name("alpha")
+            .fault(slow_login)
+            .redirect_model(&model, RedirectTarget::to(&new))
+            .start()
+            .unwrap();
+        // With room for both logins, the redirect is followed.
+        let roomy = via(&old, &model)
+            .connect_timeout(Duration::from_secs(10))
+            .build()
+            .unwrap();
+        let mut client = Client::connect(&roomy).unwrap();
+        client.ping().unwrap();
+        assert_eq!(client.endpoint(), new.endpoint());
+
+        // With room for one held login only, the new controller's login runs out of the time
+        // the old one left: one deadline for the whole connect.
+        old.clear_calls();
+        new.clear_calls();
+        let timeout = Duration::from_millis(1500);
+        assert!(HELD_LOGIN < timeout && HELD_LOGIN * 2 > timeout);
+        let tight = via(&old, &model).connect_timeout(timeout).build().unwrap();
+        let started = Instant::now();
+        let err = Client::connect(&tight).unwrap_err();
+        let took = started.elapsed();
+        assert!(took >= HELD_LOGIN, "took {took:?}");
+        assert!(took < timeout + PROMPTLY, "took {took:?}");
+        match &err {
+            Error::Timeout { context, after } => {
+                assert_eq!(*after, timeout);
+                assert_eq!(context, &format!("logging in at {}", new.endpoint()));
+            }
+            other => panic!("expected a timeout, got {other:?}"),
+        }
+        // The redirect was followed: one login each.
+        assert_eq!((old.calls().len(), new.calls().len()), (1, 1));
     })
 }
