@@ -11,7 +11,7 @@ use juju_secrets::{Client, Ensured, NewSecret, SecretContent};
 mod example {
     use juju_secrets::{Client, NewSecret, SecretContent};
 
-    pub fn main() -> juju_secrets::Result<()> {
+    fn main() -> juju_secrets::Result<()> {
         let mut client = Client::connect_juju_env()?; // JUJU_DATA, JUJU_CONTROLLER, JUJU_MODEL
         let mut secrets = client.secrets();
         let content = SecretContent::from_args(&["user=app", "password=s3cr3t"])?;
@@ -22,6 +22,11 @@ mod example {
         println!("{uri} holds a password of {} bytes", password.len());
         Ok(())
     }
+
+    /// Runs the README's `main`.
+    pub(super) fn run() -> juju_secrets::Result<()> {
+        main()
+    }
 }
 
 /// The README's naming snippet, after the secrets it reads were put in place.
@@ -30,13 +35,13 @@ fn naming() -> juju_secrets::Result<()> {
     let uri = Client::connect_juju_env()?
         .secrets()
         .add(&NewSecret::new("old-token", old))?;
-    let token = juju_secrets::get_value("api-token", "token")?;        // build.rs one-liner
+    let token = juju_secrets::get_value("api-token", "token")?; // build.rs one-liner
     let mut client = juju_secrets::Client::connect_juju_env()?;
     let mut secrets = client.secrets();
-    let password = secrets.get_value("db-creds", "password")?;         // by name
+    let password = secrets.get_value("db-creds", "password")?; // by name
     let same = secrets.get_value("secret:d0q6g3l9h5s9k8a6s0rg", "password")?; // by URI string
-    secrets.remove(&uri)?;                                              // uri: SecretUri from add
-    secrets.remove("secret:d0q6g3l9h5s9k8a6s0rg")?;                    // the whole secret
+    secrets.remove(&uri)?; // uri: SecretUri from add
+    secrets.remove("secret:d0q6g3l9h5s9k8a6s0rg")?; // the whole secret
     assert_eq!(token.as_str(), Some("t0ken"));
     assert_eq!(password, same);
     Ok(())
@@ -46,20 +51,24 @@ fn naming() -> juju_secrets::Result<()> {
 fn declarative() -> juju_secrets::Result<()> {
     let mut client = Client::connect_juju_env()?;
     let mut secrets = client.secrets();
-    let wanted = NewSecret::new("api-token", SecretContent::from_pairs([("token", "t0ken")])?);
+    let token = SecretContent::from_pairs([("token", "t0ken")])?;
+    let wanted = NewSecret::new("api-token", token);
     match secrets.ensure(&wanted)? {
         Ensured::Created(uri) => println!("created {uri}"),
         Ensured::Updated(uri) => println!("new revision of {uri}"),
         Ensured::Unchanged(uri) => println!("{uri} is as wanted"),
     }
     for change in secrets.ensure_access("api-token", &["mysql", "wordpress"])? {
-        println!("{:?} {}: {:?}", change.action, change.application, change.result);
+        let (app, result) = (&change.application, &change.result);
+        println!("{:?} {app}: {result:?}", change.action);
     }
     Ok(())
 }
 
 /// A test controller and its client store in a new private directory, as `JUJU_DATA`.
-fn serve(seed: impl FnOnce(&TestController)) -> Result<(TestController, std::path::PathBuf), Box<dyn std::error::Error>> {
+fn serve(
+    seed: impl FnOnce(&TestController),
+) -> Result<(TestController, std::path::PathBuf), Box<dyn std::error::Error>> {
     let controller = TestController::start()?;
     seed(&controller);
     let dir = juju_secrets::testing::private_temp_dir("juju-secrets-readme")?;
@@ -70,13 +79,17 @@ fn serve(seed: impl FnOnce(&TestController)) -> Result<(TestController, std::pat
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
     let (first, dir) = serve(|_| {})?;
-    example::main()?;
+    example::run()?;
     drop(first);
     std::fs::remove_dir_all(dir)?;
     let (second, dir) = serve(|c| {
         c.insert_secret("api-token", &[("token", b"t0ken".as_slice())]);
         let password: &[u8] = b"s3cr3t";
-        c.insert_secret_with_id("d0q6g3l9h5s9k8a6s0rg", "db-creds", &[("password", password)]);
+        c.insert_secret_with_id(
+            "d0q6g3l9h5s9k8a6s0rg",
+            "db-creds",
+            &[("password", password)],
+        );
     })?;
     naming()?;
     declarative()?;

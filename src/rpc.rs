@@ -16,7 +16,7 @@ use zeroize::Zeroize;
 use crate::deadline::Deadline;
 use crate::error::{ApiError, Error, Result};
 use crate::sensitive;
-use crate::transport::{is_timeout, Socket};
+use crate::transport::{is_timeout, Socket, MAX_FRAME_BYTES};
 
 /// One API method: facade, version and name, and whether calling it changes something, which
 /// decides what a failure after sending means (see [`Error::OutcomeUnknown`]).
@@ -386,6 +386,16 @@ impl Conn {
         match e {
             tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed => {
                 self.closed(format!("the connection ended during {what}"))
+            }
+            tungstenite::Error::Capacity(tungstenite::error::CapacityError::MessageTooLong {
+                size,
+                max_size,
+            }) if max_size == MAX_FRAME_BYTES && max_size < self.max_message_size => {
+                self.broke(Error::protocol(format!(
+                    "the controller sent a websocket frame of {size} bytes during {what}, more \
+                     than the {max_size} this client accepts in one frame (Juju sends messages \
+                     as frames of a few kilobytes)"
+                )))
             }
             tungstenite::Error::Capacity(c) => self.broke(Error::MessageTooLarge {
                 limit: self.max_message_size,

@@ -423,10 +423,7 @@ fn errors_print_error_and_exit_1() {
         (&["show-secret", "no-such-secret"], "not found"),
         (&["remove-secret", "no-such-secret"], "not found"),
         (&["update-secret", "no-such-secret", "token=x"], "not found"),
-        (
-            &["add-secret", "bad", "Bad_Key=value"],
-            "\"Bad_Key\" not valid",
-        ),
+        (&["add-secret", "bad", "Bad_Key=value"], "not a valid key"),
         (&["add-secret", "bad", "novalue"], "not key=value"),
         (&["add-secret", "bad"], "missing secret value"),
         (&["add-secret", "bad", "--file", &missing], "missing.yaml"),
@@ -444,6 +441,13 @@ fn errors_print_error_and_exit_1() {
         assert!(err.contains(expected), "{args:?}: {out:#?}");
         assert!(out.stdout.is_empty(), "{args:?}: {out:#?}");
     }
+    // A key that is not valid is not repeated: it may be a value typed without its key.
+    let out = setup.cli(&["add-secret", "bad", "user=app", "P4ss=w0rd"]);
+    let err = out.failed();
+    assert!(
+        err.contains("argument 2") && !err.contains("P4ss") && !err.contains("w0rd"),
+        "{out:#?}"
+    );
     // Secret values never appear in errors.
     let out = setup.cli(&[
         "add-secret",
@@ -545,4 +549,126 @@ fn quickstart_without_a_client_store_uses_the_test_controller() {
     let out = run("quickstart", &["--app", "not-deployed"], &env);
     assert!(out.failed().contains("--app"), "{out:#?}");
     assert!(out.stdout.contains("is removed"), "{out:#?}");
+}
+
+/// A client store whose controller cannot be reached: its one endpoint drops every packet.
+fn unreachable_store() -> TempDir {
+    let setup = Setup::new();
+    let data = TempDir::new("unreachable");
+    for file in ["controllers.yaml", "accounts.yaml", "models.yaml"] {
+        let text = std::fs::read_to_string(setup.data.path().join(file)).expect("the store");
+        // TEST-NET-1 (RFC 5737): never routed, so a connection would wait out its timeout.
+        let text = text.replace(&setup.controller.endpoint(), "192.0.2.1:17070");
+        data.file(file, text.as_bytes());
+    }
+    data
+}
+
+#[test]
+fn what_needs_no_controller_is_checked_before_connecting() {
+    let data = unreachable_store();
+    let cases: &[(&[&str], &str)] = &[
+        (&["remove-secret", "x", "--revision", "0"], "revision 0"),
+        (&["show-secret", "x", "--revision", "0"], "revision 0"),
+        (&["update-secret", "x"], "changes nothing"),
+        (
+            &["update-secret", "x", "--name", ""],
+            "new name cannot be empty",
+        ),
+        (&["add-secret", "", "token=x"], "needs a name"),
+        (&["ensure-secret", "", "token=x"], "needs a name"),
+        (
+            &["add-secret", "secret:abc", "token=x"],
+            "reads as a secret URI",
+        ),
+        (&["grant-secret", "x", "a,,b"], "cannot be empty"),
+        (&["revoke-secret", "x", "a,"], "cannot be empty"),
+        (&["ensure-access", "x", "a,,b"], "cannot be empty"),
+        (&["show-secret", ""], "must not be empty"),
+    ];
+    for (args, expected) in cases {
+        let started = Instant::now();
+        let out = run("juju-secrets", args, &[("JUJU_DATA", data.path())]);
+        let err = out.failed();
+        assert!(err.contains(expected), "{args:?}: {out:#?}");
+        // Well under the 30 s connect timeout: nothing waited for the network.
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{args:?} took {:?}",
+            started.elapsed()
+        );
+    }
+}
+
+#[test]
+fn ensure_secret_creates_updates_or_leaves_alone() {
+    let setup = Setup::new();
+    let first = setup.cli(&[
+        "ensure-secret",
+        "api",
+        "token=one",
+        "--info",
+        "the api token",
+    ]);
+    let (uri, what) = first
+        .ok()
+        .trim_end()
+        .split_once(' ')
+        .expect("URI and outcome");
+    assert!(
+        uri.starts_with("secret:") && what == "created",
+        "{first:#?}"
+    );
+    let again = setup.cli(&["ensure-secret", "api", "token=one"]);
+    assert_eq!(again.ok().trim_end(), format!("{uri} unchanged"));
+    let rotated = setup.cli(&["ensure-secret", "api", "token=two"]);
+    assert_eq!(rotated.ok().trim_end(), format!("{uri} updated"));
+    let (_, secret) = setup.show(&["api", "--reveal"]);
+    assert_eq!(secret["revision"], 2);
+    assert_eq!(secret["description"], "the api token");
+    assert_eq!(secret["content"], json!({"token": "two"}));
+    let writes: Vec<String> = setup
+        .controller
+        .calls()
+        .iter()
+        .filter(|c| matches!(c.method(), "CreateSecrets" | "UpdateSecrets"))
+        .map(|c| c.method().to_owned())
+        .collect();
+    assert_eq!(
+        writes,
+        ["CreateSecrets", "UpdateSecrets"],
+        "unchanged wrote nothing"
+    );
+}
+
+#[test]
+fn ensure_access_grants_and_revokes_to_match() {
+    let setup = Setup::new();
+    setup.add(&["shared", "token=x"]);
+    setup.cli(&["grant-secret", "shared", "ubuntu,mysql"]).ok();
+    let out = setup.cli(&["ensure-access", "shared", "mysql,wordpress"]);
+    assert_eq!(out.ok(), "granted wordpress\nrevoked ubuntu\n");
+    assert_eq!(
+        setup
+            .cli(&["ensure-access", "shared", "mysql,wordpress"])
+            .ok(),
+        ""
+    );
+    let access = &setup.show(&["shared"]).1["access"];
+    let targets: Vec<&str> = access
+        .as_array()
+        .expect("access")
+        .iter()
+        .filter_map(|a| a["target"].as_str())
+        .collect();
+    assert_eq!(targets, ["application-mysql", "application-wordpress"]);
+    // No application named: every grant is revoked.
+    let out = setup.cli(&["ensure-access", "shared"]);
+    assert_eq!(out.ok(), "revoked mysql\nrevoked wordpress\n");
+    // A refused application is an ERROR line and exit 1.
+    let out = setup.cli(&["ensure-access", "shared", "nope"]);
+    assert!(
+        out.failed().contains("nope") && out.stderr.contains("not found"),
+        "{out:#?}"
+    );
 }

@@ -27,18 +27,25 @@ fn readme_snippets() -> Vec<Vec<String>> {
 
 #[test]
 fn every_readme_snippet_is_in_the_example_as_written() {
-    let example = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/readme.rs"),
-    )
-    .expect("examples/readme.rs");
+    let example =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/readme.rs"))
+            .expect("examples/readme.rs");
     let lines: Vec<&str> = example.lines().map(str::trim).collect();
     let snippets = readme_snippets();
-    assert!(snippets.len() >= 3, "the README has {} Rust snippets", snippets.len());
+    assert!(
+        snippets.len() >= 3,
+        "the README has {} Rust snippets",
+        snippets.len()
+    );
     for snippet in snippets {
         let found = lines
             .windows(snippet.len())
             .any(|window| window.iter().zip(&snippet).all(|(a, b)| a == b));
-        assert!(found, "this README snippet is not in examples/readme.rs as written:\n{}", snippet.join("\n"));
+        assert!(
+            found,
+            "this README snippet is not in examples/readme.rs as written:\n{}",
+            snippet.join("\n")
+        );
     }
 }
 
@@ -57,5 +64,8 @@ fn the_snippets_run() {
     );
     assert!(stdout.contains("holds a password of 6 bytes"), "{stdout}");
     assert!(stdout.contains("is as wanted"), "{stdout}");
-    assert!(stdout.contains("Grant mysql: Ok(())") && stdout.contains("Grant wordpress: Ok(())"), "{stdout}");
+    assert!(
+        stdout.contains("Grant mysql: Ok(())") && stdout.contains("Grant wordpress: Ok(())"),
+        "{stdout}"
+    );
 }

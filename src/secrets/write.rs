@@ -103,8 +103,9 @@ impl SecretsApi<'_> {
                 item_error(r.error)?;
                 SecretUri::parse(&r.result).map_err(|_| {
                     // Not quoted: decoding errors never repeat what the controller sent.
-                    let unusable =
-                        Error::protocol("the controller answered with a URI that is not a secret URI");
+                    let unusable = Error::protocol(
+                        "the controller answered with a URI that is not a secret URI",
+                    );
                     after_sending(CREATE, unusable)
                 })
             })

@@ -12,9 +12,9 @@ use std::str::FromStr;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use bytes::Bytes;
 use native_tls::Identity;
 use serde_json::{json, Value};
-use bytes::Bytes;
 use tungstenite::protocol::frame::coding::{CloseCode, Data, OpCode};
 use tungstenite::protocol::frame::Frame;
 use tungstenite::protocol::CloseFrame;
@@ -420,7 +420,11 @@ fn send_in_frames(ws: &mut WebSocket<Stream>, message: Message) -> tungstenite::
     let last = chunks.len().saturating_sub(1);
     for (i, chunk) in chunks.into_iter().enumerate() {
         let opcode = if i == 0 { Data::Text } else { Data::Continue };
-        let frame = Frame::message(Bytes::copy_from_slice(chunk), OpCode::Data(opcode), i == last);
+        let frame = Frame::message(
+            Bytes::copy_from_slice(chunk),
+            OpCode::Data(opcode),
+            i == last,
+        );
         ws.write(Message::Frame(frame))?;
     }
     ws.flush()

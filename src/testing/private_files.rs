@@ -82,7 +82,11 @@ fn open_no_follow(path: &Path) -> io::Result<File> {
     if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
         return Err(io::Error::other("refusing to follow a symbolic link"));
     }
-    OpenOptions::new().write(true).create(true).truncate(true).open(path)
+    OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(path)
 }
 
 #[cfg(test)]
@@ -92,7 +96,10 @@ mod tests {
 
     #[test]
     fn private_dirs_are_new_and_closed() {
-        let (a, b) = (private_temp_dir("jst").unwrap(), private_temp_dir("jst").unwrap());
+        let (a, b) = (
+            private_temp_dir("jst").unwrap(),
+            private_temp_dir("jst").unwrap(),
+        );
         assert_ne!(a, b);
         #[cfg(unix)]
         {
@@ -115,7 +122,11 @@ mod tests {
         assert_eq!(fs::read_to_string(&target).unwrap(), "untouched");
         write(&dir.join("fresh.yaml"), b"ok").unwrap();
         use std::os::unix::fs::PermissionsExt;
-        let mode = fs::metadata(dir.join("fresh.yaml")).unwrap().permissions().mode() & 0o777;
+        let mode = fs::metadata(dir.join("fresh.yaml"))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
         assert_eq!(mode, 0o600);
         fs::remove_dir_all(dir).unwrap();
     }

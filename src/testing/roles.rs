@@ -131,9 +131,11 @@ fn host_port(endpoint: &str) -> Value {
     json!({"value": host, "type": kind, "scope": "public", "port": port})
 }
 
-/// A macaroon login: `None` when `tag` is not an external user or a password was sent;
-/// `Some(Ok(user))` when the macaroons hold the user's; `Some(Err(result))` with the
-/// `LoginResult` asking for a discharge otherwise.
+/// A login without a password, as Juju 3.6 takes it: by macaroons. The user is the one whose
+/// macaroon was sent; the auth tag may be empty (as the Go client sends it for external users)
+/// or name that user. `None` when a password was sent; `Some(Ok(user))` when the macaroons hold
+/// a user's; `Some(Err(result))` with the `LoginResult` asking for a discharge otherwise (also
+/// for a local user without a password, as Juju answers).
 pub(crate) fn macaroon_login(
     roles: &Roles,
     tag: &str,
@@ -143,14 +145,16 @@ pub(crate) fn macaroon_login(
     if credentials.is_some_and(|c| !c.is_empty()) {
         return None;
     }
-    let (user, wanted) = roles
-        .macaroon_users
-        .iter()
-        .find(|(user, _)| tag.strip_prefix("user-") == Some(user.as_str()))?;
     let sent = params.get("macaroons").and_then(Value::as_array);
     let slices = sent.into_iter().flatten().filter_map(Value::as_array);
-    let holds = slices.flatten().any(|m| m == wanted);
-    if holds && !roles.demand_discharge {
+    let sent: Vec<&Value> = slices.flatten().collect();
+    let named = tag.strip_prefix("user-").filter(|u| !u.is_empty());
+    let holder = roles
+        .macaroon_users
+        .iter()
+        .filter(|(user, _)| named.is_none_or(|n| n == user))
+        .find(|(_, wanted)| sent.contains(&wanted));
+    if let Some((user, _)) = holder.filter(|_| !roles.demand_discharge) {
         return Some(Ok(user.clone()));
     }
     // Juju's DischargeRequiredError: a macaroon whose third-party caveat the identity

@@ -52,8 +52,9 @@ pub(crate) struct PendingSecret {
 impl State {
     /// Adds the secrets waiting for a request for `method`.
     pub(crate) fn before(&mut self, method: &str) {
-        let (now, later): (Vec<_>, Vec<_>) =
-            std::mem::take(&mut self.pending).into_iter().partition(|p| p.method == method);
+        let (now, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.pending)
+            .into_iter()
+            .partition(|p| p.method == method);
         self.pending = later;
         for secret in now {
             let secrets = self.models.entry(secret.model_uuid).or_default();
