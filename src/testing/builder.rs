@@ -14,7 +14,7 @@ use super::roles::{RedirectTarget, Roles};
 /// for most tests.
 #[derive(Clone, Debug)]
 pub struct TestControllerBuilder {
-    config: Config,
+    pub(super) config: Config,
 }
 
 impl Default for TestControllerBuilder {
@@ -35,6 +35,7 @@ impl Default for TestControllerBuilder {
                 cert: CertSpec::default(),
                 fault: None,
                 roles: Roles::default(),
+                users: Vec::new(),
             },
         }
     }

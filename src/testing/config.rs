@@ -1,5 +1,6 @@
 //! What a test controller is set up with: the builder's settings and the models it serves.
 
+use super::access::User;
 use super::certs::CertSpec;
 use super::faults::Fault;
 use super::roles::Roles;
@@ -30,4 +31,6 @@ pub(crate) struct Config {
     pub cert: CertSpec,
     pub fault: Option<Fault>,
     pub roles: Roles,
+    /// Users besides `user`, with their model access.
+    pub users: Vec<User>,
 }

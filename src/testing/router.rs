@@ -52,7 +52,7 @@ pub(crate) fn dispatch(
         "Pinger" => pinger::handle(version, method),
         "Secrets" => {
             let model = conn.model_uuid.as_deref().unwrap_or("");
-            secrets::handle(shared, model, version, method, params)
+            secrets::handle(shared, model, conn.access, version, method, params)
         }
         "ModelConfig" => model_config::handle(shared, conn, version, method),
         "Client" | "AllWatcher" => watchers::handle(conn, object_id, facade, version, method),
