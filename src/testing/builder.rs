@@ -15,6 +15,8 @@ use super::roles::{RedirectTarget, Roles};
 #[derive(Clone, Debug)]
 pub struct TestControllerBuilder {
     pub(super) config: Config,
+    /// Whether `user` was called: [`jaas`](Self::jaas) then keeps that user.
+    pub(super) user_set: bool,
 }
 
 impl Default for TestControllerBuilder {
@@ -36,15 +38,20 @@ impl Default for TestControllerBuilder {
                 fault: None,
                 roles: Roles::default(),
                 users: Vec::new(),
+                jaas: None,
+                public_dns_name: None,
             },
+            user_set: false,
         }
     }
 }
 
 impl TestControllerBuilder {
-    /// The user that may log in. Defaults to `admin`.
+    /// The user that may log in, who owns the models. Defaults to `admin`, or
+    /// `alice@canonical.com` in [JAAS mode](Self::jaas).
     pub fn user(mut self, user: impl Into<String>) -> Self {
         self.config.user = user.into();
+        self.user_set = true;
         self
     }
 

@@ -3,6 +3,7 @@
 use super::access::User;
 use super::certs::CertSpec;
 use super::faults::Fault;
+use super::jaas::Jaas;
 use super::roles::Roles;
 
 /// One model the test controller serves.
@@ -33,4 +34,8 @@ pub(crate) struct Config {
     pub roles: Roles,
     /// Users besides `user`, with their model access.
     pub users: Vec<User>,
+    /// Set: log users in as JAAS does.
+    pub jaas: Option<Jaas>,
+    /// `LoginResult.public-dns-name`, and `public-hostname` in client stores.
+    pub public_dns_name: Option<String>,
 }

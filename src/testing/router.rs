@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::conn::Conn;
 use super::facades::{self, admin, model_config, model_manager, pinger, secrets, watchers};
+use super::jaas;
 use super::reply::{self, Reply};
 use super::roles;
 use super::shared::Shared;
@@ -27,7 +28,10 @@ pub(crate) fn dispatch(
     }
     if let Some(uuid) = &conn.model_uuid {
         if !shared.config.models.iter().any(|m| &m.uuid == uuid) {
-            return Err(reply::unknown_model(uuid));
+            return Err(match shared.config.jaas {
+                Some(_) => jaas::unknown_model(),
+                None => reply::unknown_model(uuid),
+            });
         }
     }
     if facade == "Admin" {

@@ -1,9 +1,9 @@
 //! The `Admin` facade (v3), the only one before login: `Login` with a password or macaroons, and
-//! `RedirectInfo` (`apiserver/admin.go`).
+//! `RedirectInfo` (`apiserver/admin.go`). JAAS's Admin is in `admin_jaas.rs`.
 
 use serde_json::{json, Value};
 
-use super::offered;
+use super::{admin_jaas, offered};
 use crate::testing::access::access_of;
 use crate::testing::config::Config;
 use crate::testing::conn::Conn;
@@ -19,6 +19,9 @@ pub(crate) fn handle(
     method: &str,
     params: &Value,
 ) -> Reply {
+    if let Some(jaas) = &shared.config.jaas {
+        return admin_jaas::handle(shared, jaas, conn, version, method, params);
+    }
     // After login the connection serves the post-login root, which has no Admin facade.
     if conn.logged_in {
         return Err(unknown_facade("Admin", version));
@@ -101,6 +104,9 @@ pub(super) fn logged_in(
     });
     if let Some(uuid) = &conn.model_uuid {
         result["model-tag"] = json!(format!("model-{uuid}"));
+    }
+    if let Some(host) = &config.public_dns_name {
+        result["public-dns-name"] = json!(host);
     }
     result
 }
