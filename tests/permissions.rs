@@ -6,8 +6,8 @@ mod common;
 use common::{connect, options, within};
 use juju_secrets::testing::{Access, TestController};
 use juju_secrets::{
-    Client, Error, ErrorKind, ListOptions, NewSecret, Removal, Result, SecretContent, SecretRef,
-    SecretUpdate, ShowOptions,
+    Call, Client, Error, ErrorKind, ListOptions, NewSecret, Removal, Result, SecretContent,
+    SecretRef, SecretUpdate, ShowOptions,
 };
 use serde_json::json;
 
@@ -167,6 +167,31 @@ fn removing_checks_access_after_finding_each_secret() {
         let create = calls.last().unwrap();
         assert_eq!(create.method(), "CreateSecrets");
         assert_eq!(create.response["error-code"], json!("unauthorized access"));
+    })
+}
+
+#[test]
+fn grant_checks_access_after_the_reference_check() {
+    within(|| {
+        let controller = controller();
+        let mut reader = connect_as(&controller, "reader");
+        // The client refuses an empty reference itself: speak to the facade directly.
+        let mut grant = |uri: &str| {
+            let params = json!({"uri": uri, "label": "", "applications": ["mysql"]});
+            let call = Call::write("Secrets", 2, "GrantSecret");
+            reader
+                .call::<_, serde_json::Value>(call, &params)
+                .unwrap_err()
+        };
+        let err = grant("");
+        assert_eq!(
+            err.api().unwrap().message,
+            "must specify either URI or name"
+        );
+        assert_denied(
+            "grant by URI",
+            Err::<(), _>(grant("secret:d0q6g3l9h5s9k8a6s0rg")),
+        );
     })
 }
 
