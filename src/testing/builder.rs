@@ -9,6 +9,7 @@ use super::certs::CertSpec;
 use super::config::{Config, TestModel};
 use super::faults::Fault;
 use super::roles::{RedirectTarget, Roles};
+use crate::credentials::Password;
 
 /// Settings of a [`TestController`](super::TestController), with defaults that need no changing
 /// for most tests.
@@ -24,7 +25,7 @@ impl Default for TestControllerBuilder {
         TestControllerBuilder {
             config: Config {
                 user: "admin".into(),
-                password: "test-controller-password".into(),
+                password: Password::new("test-controller-password"),
                 controller_name: "test-controller".into(),
                 controller_uuid: new_uuid(),
                 models: Vec::new(),
@@ -57,7 +58,7 @@ impl TestControllerBuilder {
 
     /// That user's password. Defaults to `test-controller-password`.
     pub fn password(mut self, password: impl Into<String>) -> Self {
-        self.config.password = password.into();
+        self.config.password = Password::new(password);
         self
     }
 

@@ -5,6 +5,7 @@ use super::certs::CertSpec;
 use super::faults::Fault;
 use super::jaas::Jaas;
 use super::roles::Roles;
+use crate::credentials::Password;
 
 /// One model the test controller serves.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,7 +20,8 @@ pub struct TestModel {
 #[derive(Clone, Debug)]
 pub(crate) struct Config {
     pub user: String,
-    pub password: String,
+    /// Debug prints `***`.
+    pub password: Password,
     pub controller_name: String,
     pub controller_uuid: String,
     pub models: Vec<TestModel>,

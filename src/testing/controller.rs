@@ -61,7 +61,7 @@ impl TestController {
 
     /// That user's password (which JAAS refuses: see [`TestController::session_token`]).
     pub fn password(&self) -> &str {
-        &self.config().password
+        self.config().password.expose()
     }
 
     /// The controller's name, as written to client stores.

@@ -162,3 +162,20 @@ impl TestController {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_no_credentials() {
+        let builder = TestControllerBuilder::default()
+            .password("main-pw")
+            .client_credentials("id", "client-pw")
+            .session_token("token-pw")
+            .user_access("reader", "reader-pw", Access::Read);
+        let debug = format!("{builder:?}");
+        assert!(debug.contains("reader"), "{debug}");
+        assert!(!debug.contains("-pw"), "{debug}");
+    }
+}

@@ -71,7 +71,7 @@ fn login(shared: &Shared, conn: &mut Conn, params: &Value) -> Reply {
 /// Juju takes it as a macaroon login.
 fn password_user(config: &Config, tag: &str, password: &str) -> Option<(String, &'static str)> {
     let name = tag.strip_prefix("user-").filter(|_| !password.is_empty())?;
-    if name == config.user && password == config.password {
+    if name == config.user && password == config.password.expose() {
         return Some((config.user.clone(), "superuser"));
     }
     let added = config.users.iter().find(|u| u.name == name);
