@@ -2,7 +2,7 @@
 //! python-libjuju judge in `tests/python` drives it) or the `juju` CLI.
 //!
 //! ```text
-//! $ cargo run --example test-controller -- [--juju-data DIR] [--port N] [--plain] [--fault SPEC]
+//! $ cargo run --example test-controller -- [--juju-data DIR] [--port N] [--plain] [--jaas] [--fault SPEC]
 //! {"endpoint":"127.0.0.1:40123","model_uuid":"…","model_name":"default","user":"admin",
 //!  "password":"…","ca_cert_path":"DIR/ca.crt","juju_data":"DIR"}
 //! ```
@@ -11,6 +11,12 @@
 //! controller and model are this one's, and the CA certificate: `JUJU_DATA=DIR` points a client at
 //! it. The files are readable by their owner only and never written through a symbolic link.
 //! `model_name` is the short name; the client store qualifies it as `admin/default`.
+//!
+//! `--jaas` plays JAAS instead of a Juju controller (see
+//! `juju_secrets::testing::TestControllerBuilder::jaas`): the line then also has `client_id`,
+//! `client_secret` and `session_token`, `user` is the session token's user, and the client
+//! store holds that token (`oidc-login: true`), so `JUJU_DATA=DIR` logs in with it, or with
+//! `JUJU_CLIENT_ID` and `JUJU_CLIENT_SECRET` set to the client credentials.
 //!
 //! `--plain` serves an insecure `ws://` controller instead: there is no CA, and a client store
 //! cannot describe it, so nothing is written and `ca_cert_path` and `juju_data` are `null`.
@@ -47,6 +53,9 @@ struct Args {
     /// Serve plain `ws://` instead of TLS (insecure; writes no client store).
     #[arg(long)]
     plain: bool,
+    /// Play JAAS: OIDC logins (client credentials, session token), no passwords.
+    #[arg(long)]
+    jaas: bool,
     /// Inject a fault on every connection, such as `close-after=3` (see above).
     #[arg(long, value_name = "SPEC")]
     fault: Option<Fault>,
@@ -73,6 +82,9 @@ fn start(args: Args) -> Result<TestController, Box<dyn std::error::Error>> {
     if let Some(fault) = args.fault {
         builder = builder.fault(fault);
     }
+    if args.jaas {
+        builder = builder.jaas();
+    }
     let controller = builder.start()?;
     let (mut ca_cert_path, mut juju_data) = (None, None);
     if let Some(ca) = controller.ca_cert() {
@@ -87,7 +99,7 @@ fn start(args: Args) -> Result<TestController, Box<dyn std::error::Error>> {
         juju_data = Some(dir);
     }
     let model = &controller.models()[0];
-    let line = json!({
+    let mut line = json!({
         "endpoint": controller.endpoint(),
         "model_uuid": model.uuid,
         "model_name": model.name,
@@ -96,6 +108,15 @@ fn start(args: Args) -> Result<TestController, Box<dyn std::error::Error>> {
         "ca_cert_path": ca_cert_path,
         "juju_data": juju_data,
     });
+    for (key, value) in [
+        ("client_id", controller.client_id()),
+        ("client_secret", controller.client_secret()),
+        ("session_token", controller.session_token()),
+    ] {
+        if let Some(value) = value {
+            line[key] = json!(value);
+        }
+    }
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{line}")?;
     stdout.flush()?;

@@ -9,12 +9,15 @@ use super::certs::CertSpec;
 use super::config::{Config, TestModel};
 use super::faults::Fault;
 use super::roles::{RedirectTarget, Roles};
+use crate::credentials::Password;
 
 /// Settings of a [`TestController`](super::TestController), with defaults that need no changing
 /// for most tests.
 #[derive(Clone, Debug)]
 pub struct TestControllerBuilder {
-    config: Config,
+    pub(super) config: Config,
+    /// Whether `user` was called: [`jaas`](Self::jaas) then keeps that user.
+    pub(super) user_set: bool,
 }
 
 impl Default for TestControllerBuilder {
@@ -22,7 +25,7 @@ impl Default for TestControllerBuilder {
         TestControllerBuilder {
             config: Config {
                 user: "admin".into(),
-                password: "test-controller-password".into(),
+                password: Password::new("test-controller-password"),
                 controller_name: "test-controller".into(),
                 controller_uuid: new_uuid(),
                 models: Vec::new(),
@@ -35,21 +38,27 @@ impl Default for TestControllerBuilder {
                 cert: CertSpec::default(),
                 fault: None,
                 roles: Roles::default(),
+                users: Vec::new(),
+                jaas: None,
+                public_dns_name: None,
             },
+            user_set: false,
         }
     }
 }
 
 impl TestControllerBuilder {
-    /// The user that may log in. Defaults to `admin`.
+    /// The user that may log in, who owns the models. Defaults to `admin`, or
+    /// `alice@canonical.com` in [JAAS mode](Self::jaas).
     pub fn user(mut self, user: impl Into<String>) -> Self {
         self.config.user = user.into();
+        self.user_set = true;
         self
     }
 
     /// That user's password. Defaults to `test-controller-password`.
     pub fn password(mut self, password: impl Into<String>) -> Self {
-        self.config.password = password.into();
+        self.config.password = Password::new(password);
         self
     }
 

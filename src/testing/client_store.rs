@@ -16,7 +16,9 @@ impl TestController {
     /// only and never written through a symbolic link. [`private_temp_dir`](super::private_temp_dir)
     /// makes a fresh directory for it. Point `JUJU_DATA` at `dir` and the `juju` CLI,
     /// python-libjuju or [`ConnectOptions::from_juju_env`](crate::ConnectOptions::from_juju_env)
-    /// connect here.
+    /// connect here. In [JAAS mode](super::TestControllerBuilder::jaas) the controller is marked
+    /// `oidc-login: true` and the account holds the session token (`type: oauth2-device`,
+    /// `access-token`) instead of a password.
     ///
     /// # Errors
     /// When a file cannot be written, or the controller serves a plain websocket (a client store
@@ -30,25 +32,34 @@ impl TestController {
         };
         let name = self.controller_name();
         let user = self.user();
-        let controllers = json!({
-            "controllers": {name: {
-                "uuid": self.controller_uuid(),
-                "api-endpoints": [self.endpoint()],
-                "ca-cert": ca,
-                "cloud": "localhost",
-                "region": "localhost",
-                "type": "lxd",
-                "agent-version": self.config().server_version,
-                "controller-machine-count": 1,
-                "active-controller-machine-count": 1,
-            }},
-            "current-controller": name,
+        let mut controller = json!({
+            "uuid": self.controller_uuid(),
+            "api-endpoints": [self.endpoint()],
+            "ca-cert": ca,
+            "cloud": "localhost",
+            "region": "localhost",
+            "type": "lxd",
+            "agent-version": self.config().server_version,
+            "controller-machine-count": 1,
+            "active-controller-machine-count": 1,
         });
-        let accounts = json!({"controllers": {name: {
-            "user": user,
-            "password": self.password(),
-            "last-known-access": "superuser",
-        }}});
+        if let Some(host) = &self.config().public_dns_name {
+            controller["public-hostname"] = json!(host);
+        }
+        let account = match self.session_token() {
+            // What `juju login` leaves for JAAS (canonical/jimm's `setup-cli-auth.sh`).
+            Some(token) => {
+                controller["oidc-login"] = json!(true);
+                json!({"user": user, "type": "oauth2-device", "access-token": token})
+            }
+            None => json!({
+                "user": user,
+                "password": self.password(),
+                "last-known-access": "superuser",
+            }),
+        };
+        let controllers = json!({"controllers": {name: controller}, "current-controller": name});
+        let accounts = json!({"controllers": {name: account}});
         let models: serde_json::Map<String, serde_json::Value> = self
             .models()
             .iter()

@@ -1,8 +1,11 @@
 //! What a test controller is set up with: the builder's settings and the models it serves.
 
+use super::access::User;
 use super::certs::CertSpec;
 use super::faults::Fault;
+use super::jaas::Jaas;
 use super::roles::Roles;
+use crate::credentials::Password;
 
 /// One model the test controller serves.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -17,7 +20,8 @@ pub struct TestModel {
 #[derive(Clone, Debug)]
 pub(crate) struct Config {
     pub user: String,
-    pub password: String,
+    /// Debug prints `***`.
+    pub password: Password,
     pub controller_name: String,
     pub controller_uuid: String,
     pub models: Vec<TestModel>,
@@ -30,4 +34,10 @@ pub(crate) struct Config {
     pub cert: CertSpec,
     pub fault: Option<Fault>,
     pub roles: Roles,
+    /// Users besides `user`, with their model access.
+    pub users: Vec<User>,
+    /// Set: log users in as JAAS does.
+    pub jaas: Option<Jaas>,
+    /// `LoginResult.public-dns-name`, and `public-hostname` in client stores.
+    pub public_dns_name: Option<String>,
 }

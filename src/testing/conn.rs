@@ -5,11 +5,15 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use super::access::Access;
+
 /// What one connection knows about itself.
 pub(crate) struct Conn {
     /// The model UUID from the URL path, or `None` for a controller-only `/api` connection.
     pub model_uuid: Option<String>,
     pub logged_in: bool,
+    /// The logged-in user's model access; read until login.
+    pub access: Access,
     /// Its AllWatchers, which may hold requests while the connection serves others.
     pub watchers: Watchers,
 }
@@ -20,6 +24,7 @@ impl Conn {
         Conn {
             model_uuid,
             logged_in: false,
+            access: Access::Read,
             watchers: Watchers::default(),
         }
     }

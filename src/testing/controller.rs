@@ -55,14 +55,14 @@ impl TestController {
         self.server.ca_pem.as_deref()
     }
 
-    /// The user that may log in.
+    /// The user that may log in, who owns the models.
     pub fn user(&self) -> &str {
         &self.config().user
     }
 
-    /// That user's password.
+    /// That user's password (which JAAS refuses: see [`TestController::session_token`]).
     pub fn password(&self) -> &str {
-        &self.config().password
+        self.config().password.expose()
     }
 
     /// The controller's name, as written to client stores.
@@ -85,7 +85,8 @@ impl TestController {
         self.config().models.first().map_or("", |m| m.uuid.as_str())
     }
 
-    /// Settings for the default model, as a builder to adjust before `build()`.
+    /// Settings for the default model, as a builder to adjust before `build()`: the user
+    /// with its password, or in [JAAS mode](TestControllerBuilder::jaas) its session token.
     pub fn connect_options_builder(&self) -> ConnectOptionsBuilder {
         let mut builder = ConnectOptions::builder()
             .endpoint(self.endpoint())
@@ -94,6 +95,10 @@ impl TestController {
             .password(self.password())
             .controller_name(self.controller_name())
             .insecure_plain_websocket(self.server.ca_pem.is_none());
+        if let Some(jaas) = &self.config().jaas {
+            // JAAS refuses passwords: the user logs in with the token `juju login` would store.
+            builder = builder.session_token(jaas.session_token.clone());
+        }
         if let Some(model) = self.config().models.first() {
             builder = builder.model_name(format!("{}/{}", self.user(), model.name));
         }

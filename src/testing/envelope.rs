@@ -70,11 +70,13 @@ fn error_frame(id: u64, e: &ApiError) -> Value {
     frame
 }
 
-/// Recorded calls never keep a password.
+/// Recorded calls never keep a password, a client secret or a session token.
 fn redact_login(mut request: Value) -> Value {
-    if let Some(credentials) = request.pointer_mut("/params/credentials") {
-        if credentials.as_str().is_some_and(|c| !c.is_empty()) {
-            *credentials = json!("<redacted>");
+    for secret in ["credentials", "client-secret", "session-token"] {
+        if let Some(value) = request.pointer_mut(&format!("/params/{secret}")) {
+            if value.as_str().is_some_and(|c| !c.is_empty()) {
+                *value = json!("<redacted>");
+            }
         }
     }
     request
@@ -83,6 +85,20 @@ fn redact_login(mut request: Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn login_secrets_are_redacted() {
+        let request = json!({"params": {
+            "credentials": "pw", "client-id": "id", "client-secret": "cs", "session-token": "st",
+        }});
+        assert_eq!(
+            redact_login(request)["params"],
+            json!({
+                "credentials": "<redacted>", "client-id": "id",
+                "client-secret": "<redacted>", "session-token": "<redacted>",
+            })
+        );
+    }
 
     #[test]
     fn error_frames_carry_code_only_when_set() {

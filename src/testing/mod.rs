@@ -23,14 +23,19 @@
 //! ([`TestControllerBuilder::login_servers`]), the old controller of a migrated model
 //! ([`TestControllerBuilder::redirect_model`], [`TestController::redirect_model`]), a controller
 //! with external users ([`TestControllerBuilder::accept_macaroon`],
-//! [`TestControllerBuilder::demand_discharge`]) and a proxy that drops idle connections
-//! ([`TestControllerBuilder::drop_idle_after`]).
+//! [`TestControllerBuilder::demand_discharge`]), a proxy that drops idle connections
+//! ([`TestControllerBuilder::drop_idle_after`]) and JAAS ([`TestControllerBuilder::jaas`]).
+//! Users with less than admin access ([`TestControllerBuilder::user_access`]) get Juju's
+//! `permission denied` where Juju 3.6 refuses them.
 
 // From the bottom layer up: a module uses only its own group and the groups listed before it,
 // never mod.rs (see the module docs of each for what it owns).
-// What every layer speaks: RPC errors and params, records, certificates, faults, roles.
+// What every layer speaks: RPC errors and params, records, certificates, faults, roles
+// (JAAS among them), users' access.
+mod access;
 mod certs;
 mod faults;
+mod jaas;
 mod params;
 mod recorded_call;
 mod reply;
@@ -48,12 +53,15 @@ mod facades;
 mod router;
 mod server;
 
-// The public handle: settings, the running controller, the client store it writes.
+// The public handle: settings, the running controller, the client store it writes, and who
+// may log in.
 mod builder;
 mod client_store;
 mod controller;
+mod identities;
 mod private_files;
 
+pub use access::Access;
 pub use builder::TestControllerBuilder;
 pub use config::TestModel;
 pub use controller::{HandlingTime, TestController, WIRE_LOG_ENV};

@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 /// A request the test controller received, and the response it sent, as JSON frames.
-/// Login passwords are replaced by `<redacted>`.
+/// Login passwords, client secrets and session tokens are replaced by `<redacted>`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RecordedCall {
     /// The model of the connection, `None` for a controller connection.

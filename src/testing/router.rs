@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::conn::Conn;
 use super::facades::{self, admin, model_config, model_manager, pinger, secrets, watchers};
+use super::jaas;
 use super::reply::{self, Reply};
 use super::roles;
 use super::shared::Shared;
@@ -27,7 +28,10 @@ pub(crate) fn dispatch(
     }
     if let Some(uuid) = &conn.model_uuid {
         if !shared.config.models.iter().any(|m| &m.uuid == uuid) {
-            return Err(reply::unknown_model(uuid));
+            return Err(match shared.config.jaas {
+                Some(_) => jaas::unknown_model(),
+                None => reply::unknown_model(uuid),
+            });
         }
     }
     if facade == "Admin" {
@@ -52,7 +56,7 @@ pub(crate) fn dispatch(
         "Pinger" => pinger::handle(version, method),
         "Secrets" => {
             let model = conn.model_uuid.as_deref().unwrap_or("");
-            secrets::handle(shared, model, version, method, params)
+            secrets::handle(shared, model, conn.access, version, method, params)
         }
         "ModelConfig" => model_config::handle(shared, conn, version, method),
         "Client" | "AllWatcher" => watchers::handle(conn, object_id, facade, version, method),

@@ -97,6 +97,9 @@ pub mod faults;
 /// Finding (and building) the examples, for tests that run them as processes.
 pub mod examples;
 
+/// Temporary directories, removed on drop.
+pub mod temp;
+
 /// A websocket of our own to the test controller, verified like the client's (its CA, the name
 /// `juju-apiserver`), for tests that speak the wire protocol by hand.
 pub fn raw_websocket(

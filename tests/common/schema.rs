@@ -283,6 +283,11 @@ fn not_in_schema(
     if response.get("error-code") == Some(&json!("not implemented")) {
         return;
     }
+    // Admin v4 is JAAS's login (JIMM's, outside Juju's schema), and Juju refuses it with
+    // "not supported" (`apiserver/root.go`): only the envelope can be checked.
+    if call.starts_with("Admin(4).") {
+        return;
+    }
     // juju-api.md §1: Juju masks Secrets v2 methods on v1 with one-argument stubs, which are
     // valid RPC methods answering an empty result and no error.
     let masked_stub = version == 1

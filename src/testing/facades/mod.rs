@@ -6,6 +6,7 @@
 //! Juju 3.6 answers them for an empty IAAS model on a `localhost` LXD cloud.
 
 pub(crate) mod admin;
+pub(crate) mod admin_jaas;
 pub(crate) mod model_config;
 pub(crate) mod model_manager;
 pub(crate) mod pinger;

@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 
 use crate::error::ApiError;
 use crate::rpc::WireError;
+use crate::testing::access::Access;
 use crate::testing::params::decode;
 use crate::testing::reply::{api_error, unknown_method, Reply};
 use crate::testing::shared::Shared;
@@ -17,10 +18,11 @@ fn not_found(what: &str) -> ApiError {
     api_error(format!("secret {what:?} not found"), "not found")
 }
 
-/// Serves `Secrets` for `model` (a UUID).
+/// Serves `Secrets` for `model` (a UUID) to a user with `access` to it.
 pub(crate) fn handle(
     shared: &Shared,
     model: &str,
+    access: Access,
     version: u64,
     method: &str,
     params: &Value,
@@ -35,7 +37,11 @@ pub(crate) fn handle(
     }
     let mut state = shared.lock();
     let secrets = state.models.entry(model.to_owned()).or_default();
-    let ctx = Ctx { shared, model };
+    let ctx = Ctx {
+        shared,
+        model,
+        access,
+    };
     match method {
         "ListSecrets" => ctx.list(secrets, decode(params)?),
         "CreateSecrets" => ctx.create(secrets, decode(params)?),
@@ -115,6 +121,8 @@ struct GrantRevokeArg {
 struct Ctx<'a> {
     shared: &'a Shared,
     model: &'a str,
+    /// Checked where Juju 3.6 checks it (juju-api.md §4, research B1).
+    access: Access,
 }
 
 /// Juju's `ParseURI`, as of 3.6.19 where ids are opaque: returns the id.
@@ -158,6 +166,9 @@ impl Ctx<'_> {
     }
 
     fn list(&self, secrets: &ModelSecrets, args: ListArgs) -> Reply {
+        let show = args.show_secrets.unwrap_or(false);
+        self.access
+            .require(if show { Access::Admin } else { Access::Read })?;
         let mut filter = args.filter.unwrap_or_default();
         if !self.shared.config.secrets_versions.contains(&2) {
             // Juju 3.1 and 3.2 (Secrets v1 only) have no `label` in the filter: it is ignored.
@@ -188,7 +199,6 @@ impl Ctx<'_> {
                     .is_none_or(|t| *t == self.owner_tag())
             })
             .collect();
-        let show = args.show_secrets.unwrap_or(false);
         let mut results = Vec::with_capacity(matched.len());
         for secret in matched {
             let revision = filter.revision.unwrap_or(secret.latest_revision);
@@ -213,6 +223,7 @@ impl Ctx<'_> {
     }
 
     fn create(&self, secrets: &mut ModelSecrets, args: Args<CreateArg>) -> Reply {
+        self.access.require(Access::Write)?;
         each(args, |arg| match self.create_one(secrets, arg) {
             Ok(uri) => json!({"result": uri}),
             Err(e) => json!({"result": "", "error": wire(&e)}),
@@ -258,6 +269,7 @@ impl Ctx<'_> {
     }
 
     fn update(&self, secrets: &mut ModelSecrets, args: Args<UpdateArg>) -> Reply {
+        self.access.require(Access::Write)?;
         each(args, |arg| error_result(self.update_one(secrets, arg)))
     }
 
@@ -319,6 +331,8 @@ impl Ctx<'_> {
             let id = parse_uri(&arg.uri)?;
             secrets.by_id(&id).ok_or_else(|| not_found(&arg.uri))?
         };
+        // Per item, once the secret is found: a reader removing a missing one gets not found.
+        self.access.require(Access::Write)?;
         let Some(revisions) = arg.revisions.filter(|r| !r.is_empty()) else {
             secrets.remove(index);
             return Ok(());
@@ -349,6 +363,10 @@ impl Ctx<'_> {
     }
 
     fn grant_revoke(&self, secrets: &mut ModelSecrets, arg: GrantRevokeArg, grant: bool) -> Reply {
+        if !arg.uri.is_empty() || !arg.label.is_empty() {
+            // After the empty-reference check, before the lookup.
+            self.access.require(Access::Write)?;
+        }
         let index = match (arg.uri.is_empty(), arg.label.is_empty()) {
             (true, true) => return Err(api_error("must specify either URI or name", "")),
             (false, _) => {

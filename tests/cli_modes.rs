@@ -1,0 +1,129 @@
+//! The `juju-secrets` example CLI, run as a process, against the test controller's other modes:
+//! JAAS with nothing but `JUJU_DATA`, `JUJU_CLIENT_ID` and `JUJU_CLIENT_SECRET` in its
+//! environment, and a user who may only read.
+
+mod common;
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use common::examples::examples_dir;
+use common::temp::TempDir;
+use common::within;
+use juju_secrets::testing::{Access, TestController};
+
+/// How long one run may take before it is killed and the test fails.
+const TIMEOUT: Duration = Duration::from_secs(50);
+
+/// What a finished run printed, and how it exited.
+#[derive(Debug)]
+struct Output {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs the CLI with exactly `env` as its environment.
+fn cli(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let path = examples_dir().join(format!("juju-secrets{}", std::env::consts::EXE_SUFFIX));
+    let mut child = Command::new(&path)
+        .args(args)
+        .env_clear()
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", path.display()));
+    let read = |pipe: Option<Box<dyn Read + Send>>| {
+        thread::spawn(move || {
+            let mut text = String::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_string(&mut text);
+            }
+            text
+        })
+    };
+    let stdout = read(child.stdout.take().map(|p| Box::new(p) as _));
+    let stderr = read(child.stderr.take().map(|p| Box::new(p) as _));
+    let deadline = Instant::now() + TIMEOUT;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waiting for the CLI") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("juju-secrets {args:?} still running after {TIMEOUT:?}: killed");
+        }
+        thread::sleep(Duration::from_millis(20));
+    };
+    Output {
+        code: status.code(),
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default(),
+    }
+}
+
+fn path(dir: &TempDir) -> &str {
+    dir.path().to_str().expect("a UTF-8 temp dir")
+}
+
+#[test]
+fn the_cli_reaches_jaas_with_client_credentials_alone() {
+    // Built before the watchdog starts: the first build can take a while.
+    examples_dir();
+    within(|| {
+        let controller = TestController::builder().jaas().start().unwrap();
+        controller.insert_secret("db-creds", &[("password", b"s3cr3t".as_slice())]);
+        let store = TempDir::new("cli-jaas");
+        controller.write_client_store(store.path()).unwrap();
+        // Only the client credentials can log in.
+        controller.expire_session_token();
+        let env = [
+            ("JUJU_DATA", path(&store)),
+            ("JUJU_CLIENT_ID", controller.client_id().unwrap()),
+            ("JUJU_CLIENT_SECRET", controller.client_secret().unwrap()),
+        ];
+        let out = cli(&["show-secret", "db-creds", "--reveal"], &env);
+        assert_eq!(out.code, Some(0), "{out:#?}");
+        assert!(out.stdout.contains("password: s3cr3t"), "{out:#?}");
+        let out = cli(&["add-secret", "api-token", "token=t0ken"], &env);
+        assert_eq!(out.code, Some(0), "{out:#?}");
+        let logins: Vec<_> = controller
+            .calls()
+            .into_iter()
+            .filter(|c| c.facade() == "Admin")
+            .map(|c| format!("{}({}).{}", c.facade(), c.version(), c.method()))
+            .collect();
+        assert_eq!(logins, ["Admin(4).LoginWithClientCredentials"; 2]);
+    })
+}
+
+#[test]
+fn a_reader_is_told_permission_denied() {
+    examples_dir();
+    within(|| {
+        let controller = TestController::builder()
+            .user_access("reader", "reader-password", Access::Read)
+            .start()
+            .unwrap();
+        controller.insert_secret("x", &[("password", b"s3cr3t".as_slice())]);
+        let store = TempDir::new("cli-reader");
+        controller.write_client_store(store.path()).unwrap();
+        let accounts = format!(
+            "controllers:\n  {}: {{user: reader, password: reader-password}}\n",
+            controller.controller_name()
+        );
+        std::fs::write(store.path().join("accounts.yaml"), accounts).unwrap();
+        let env = [("JUJU_DATA", path(&store))];
+        let out = cli(&["secrets", "--format", "json"], &env);
+        assert_eq!(out.code, Some(0), "{out:#?}");
+        let out = cli(&["show-secret", "x", "--reveal"], &env);
+        assert_eq!(out.code, Some(1), "{out:#?}");
+        assert_eq!(out.stderr, "ERROR permission denied\n", "{out:#?}");
+        assert_eq!(out.stdout, "");
+    })
+}
