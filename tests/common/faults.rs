@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use juju_secrets::testing::{Fault, TestController};
-use juju_secrets::{Client, ConnectOptions, Error};
+use juju_secrets::{Client, ConnectOptions, Error, ListOptions};
 
 use super::PROMPTLY;
 
@@ -52,10 +52,7 @@ pub fn assert_fails_fast(client: &mut Client, controller: &TestController) {
         let err = client.ping().unwrap_err();
         assert!(matches!(err, Error::ConnectionClosed(_)), "{err:?}");
         assert!(started.elapsed() < Duration::from_millis(100), "not fast");
-        let err = client
-            .secrets()
-            .list(&Default::default(), false)
-            .unwrap_err();
+        let err = client.secrets().list(&ListOptions::new()).unwrap_err();
         assert!(matches!(err, Error::ConnectionClosed(_)), "{err:?}");
     }
     assert_eq!(controller.calls().len(), before, "something was sent");
