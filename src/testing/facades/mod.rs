@@ -10,6 +10,7 @@ pub(crate) mod model_config;
 pub(crate) mod model_manager;
 pub(crate) mod pinger;
 pub(crate) mod secrets;
+mod secrets_params;
 pub(crate) mod watchers;
 
 use super::config::Config;

@@ -1,11 +1,11 @@
 //! The `Secrets` facade (v1: `ListSecrets`; v2: all six methods) with Juju 3.6's server-side
 //! semantics for model-owned user secrets (`apiserver/facades/client/secrets`, `state/secrets.go`).
 
-use std::collections::BTreeMap;
-
-use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::secrets_params::{
+    parse_uri, Args, CreateArg, GrantRevokeArg, ListArgs, RemoveArg, UpdateArg,
+};
 use crate::error::ApiError;
 use crate::rpc::WireError;
 use crate::testing::params::decode;
@@ -47,109 +47,9 @@ pub(crate) fn handle(
     }
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "kebab-case", default)]
-struct ListArgs {
-    show_secrets: Option<bool>,
-    filter: Option<Filter>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "kebab-case", default)]
-struct Filter {
-    uri: Option<String>,
-    label: Option<String>,
-    revision: Option<u32>,
-    owner_tag: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct Args<T> {
-    args: Option<Vec<T>>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "kebab-case", default)]
-struct Content {
-    data: Option<BTreeMap<String, String>>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "kebab-case", default)]
-struct CreateArg {
-    uri: Option<String>,
-    owner_tag: String,
-    label: Option<String>,
-    description: Option<String>,
-    content: Content,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "kebab-case", default)]
-struct UpdateArg {
-    uri: String,
-    existing_label: String,
-    label: Option<String>,
-    description: Option<String>,
-    auto_prune: Option<bool>,
-    content: Content,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "kebab-case", default)]
-struct RemoveArg {
-    uri: String,
-    label: String,
-    revisions: Option<Vec<u32>>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "kebab-case", default)]
-struct GrantRevokeArg {
-    uri: String,
-    label: String,
-    applications: Option<Vec<String>>,
-}
-
 struct Ctx<'a> {
     shared: &'a Shared,
     model: &'a str,
-}
-
-/// Juju's `ParseURI`, as of 3.6.19 where ids are opaque: returns the id.
-fn parse_uri(text: &str) -> Result<String, ApiError> {
-    let invalid = || api_error(format!("secret URI {text:?} not valid"), "not valid");
-    let rest = match text.split_once(':') {
-        Some(("secret", rest)) => rest,
-        Some((scheme, _)) => {
-            return Err(api_error(
-                format!("secret URI scheme {scheme:?} not valid"),
-                "not valid",
-            ))
-        }
-        None => text,
-    };
-    let path = rest.strip_prefix("//").unwrap_or(rest);
-    let id = match path.split_once('/') {
-        Some((host, id)) if is_uuid(host) => id,
-        Some(_) => return Err(invalid()),
-        None => path,
-    };
-    if id.is_empty()
-        || id
-            .chars()
-            .any(|c| c == '/' || c.is_whitespace() || c.is_control())
-    {
-        return Err(invalid());
-    }
-    Ok(id.to_owned())
-}
-
-fn is_uuid(s: &str) -> bool {
-    s.len() == 36
-        && s.chars()
-            .all(|c| c == '-' || c.is_ascii_digit() || ('a'..='f').contains(&c))
 }
 
 impl Ctx<'_> {
@@ -414,36 +314,5 @@ fn error_result(outcome: Result<(), ApiError>) -> Value {
     match outcome {
         Ok(()) => json!({}),
         Err(e) => json!({"error": wire(&e)}),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn uri_forms() {
-        let uuid = "8f5a1b2c-3d4e-4f60-8a1b-2c3d4e5f6a7b";
-        for text in [
-            "secret:d0q6g3l9h5s9k8a6s0rg".to_owned(),
-            "d0q6g3l9h5s9k8a6s0rg".to_owned(),
-            format!("secret://{uuid}/d0q6g3l9h5s9k8a6s0rg"),
-            format!("secret:{uuid}/d0q6g3l9h5s9k8a6s0rg"),
-        ] {
-            assert_eq!(parse_uri(&text).unwrap(), "d0q6g3l9h5s9k8a6s0rg", "{text}");
-        }
-        assert_eq!(
-            parse_uri("secret:a-much-longer-opaque-id-0123456789").unwrap(),
-            "a-much-longer-opaque-id-0123456789"
-        );
-        assert!(parse_uri("http:abc")
-            .unwrap_err()
-            .message
-            .contains("scheme"));
-        assert_eq!(
-            parse_uri("secret:").unwrap_err().code.as_deref(),
-            Some("not valid")
-        );
-        assert!(parse_uri("secret://nothost/abc").is_err());
     }
 }
