@@ -39,6 +39,7 @@ mod roles;
 // The controller's settings and state, and one connection's own.
 mod config;
 mod conn;
+mod profile;
 mod shared;
 mod state;
 
@@ -57,5 +58,6 @@ pub use builder::TestControllerBuilder;
 pub use config::TestModel;
 pub use controller::{HandlingTime, TestController, WIRE_LOG_ENV};
 pub use faults::Fault;
+pub use profile::Profile;
 pub use recorded_call::RecordedCall;
 pub use roles::RedirectTarget;

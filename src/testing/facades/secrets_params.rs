@@ -73,7 +73,9 @@ pub(super) struct GrantRevokeArg {
     pub applications: Option<Vec<String>>,
 }
 
-/// Juju's `ParseURI`, as of 3.6.19 where ids are opaque: returns the id.
+/// Juju's `ParseURI`, returning the id. Leniently: Juju requires a 20-character xid, this takes
+/// any id without `/`, spaces or control characters, so the long ids of
+/// `TestControllerBuilder::long_secret_ids` parse too.
 pub(super) fn parse_uri(text: &str) -> Result<String, ApiError> {
     let invalid = || api_error(format!("secret URI {text:?} not valid"), "not valid");
     let rest = match text.split_once(':') {
