@@ -19,6 +19,9 @@
 //! (`ModelConfig.ModelGet`, `Client.WatchAll`, `AllWatcher`, `ModelManager.ModelInfo`), so
 //! python-libjuju can drive it too, and `ModelManager.ListModels` to find models by name.
 //!
+//! It plays Juju 3.6 by default, or Juju 4.0.x with [`TestControllerBuilder::profile`] (see
+//! [`Profile`] for what differs, and which 4.0.x releases differ among themselves).
+//!
 //! For connection tests it can play a cluster node reporting other servers
 //! ([`TestControllerBuilder::login_servers`]), the old controller of a migrated model
 //! ([`TestControllerBuilder::redirect_model`], [`TestController::redirect_model`]), a controller
