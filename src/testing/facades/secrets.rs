@@ -50,7 +50,7 @@ pub(crate) fn handle(
     }
 }
 
-pub(super) struct Ctx<'a> {
+struct Ctx<'a> {
     shared: &'a Shared,
     model: &'a str,
 }
@@ -60,7 +60,7 @@ impl Ctx<'_> {
         format!("model-{}", self.model)
     }
 
-    pub(super) fn config(&self) -> &Config {
+    fn config(&self) -> &Config {
         &self.shared.config
     }
 
@@ -68,7 +68,8 @@ impl Ctx<'_> {
         let mut filter = args.filter.unwrap_or_default();
         let show = args.show_secrets.unwrap_or(false);
         if self.config().juju4() {
-            return juju4::list(self, secrets, filter, show);
+            let matched = juju4::list(self.config(), secrets, &filter)?;
+            return Ok(self.list_results(&matched, filter.revision, show));
         }
         if !self.config().secrets_versions.contains(&2) {
             // Juju 3.1 and 3.2 (Secrets v1 only) have no `label` in the filter: it is ignored.
@@ -120,12 +121,7 @@ impl Ctx<'_> {
 
     /// The `ListSecretResults` of `matched`; with a revision, only that revision is listed and
     /// revealed.
-    pub(super) fn list_results(
-        &self,
-        matched: &[&Secret],
-        revision: Option<u32>,
-        show: bool,
-    ) -> Value {
+    fn list_results(&self, matched: &[&Secret], revision: Option<u32>, show: bool) -> Value {
         let results: Vec<Value> = matched
             .iter()
             .map(|secret| {

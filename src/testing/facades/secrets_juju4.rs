@@ -2,17 +2,19 @@
 //! and `domain/secret` on the 4.0 branch): the filters of `ListSecrets`, and the errors of
 //! look-ups that fail. The wording of errors whose source was not found is marked as inferred.
 
-use serde_json::json;
-
-use super::secrets::Ctx;
 use super::secrets_params::{parse_uri, Filter};
 use crate::error::ApiError;
-use crate::testing::reply::{api_error, Reply};
+use crate::testing::config::Config;
+use crate::testing::reply::api_error;
 use crate::testing::state::{ModelSecrets, Secret};
 
-/// `ListSecrets` on 4.x: owner tags name charm owners only; 4.0.0 ignores the name; later
-/// releases refuse contradictory filters and fail on what they cannot find.
-pub(super) fn list(ctx: &Ctx<'_>, secrets: &ModelSecrets, filter: Filter, show: bool) -> Reply {
+/// The secrets `ListSecrets` lists on 4.x: owner tags name charm owners only; 4.0.0 ignores
+/// the name; later releases refuse contradictory filters and fail on what they cannot find.
+pub(super) fn list<'s>(
+    config: &Config,
+    secrets: &'s ModelSecrets,
+    filter: &Filter,
+) -> Result<Vec<&'s Secret>, ApiError> {
     let uri_id = filter.uri.as_deref().map(parse_uri).transpose()?;
     if let Some(tag) = &filter.owner_tag {
         let Some((kind, _)) = tag.split_once('-') else {
@@ -23,7 +25,7 @@ pub(super) fn list(ctx: &Ctx<'_>, secrets: &ModelSecrets, filter: Filter, show: 
         };
         if kind == "application" || kind == "unit" {
             // ListCharmSecrets, which ignores the other filters; no charm owns a secret here.
-            return Ok(json!({"results": []}));
+            return Ok(Vec::new());
         }
         return Err(api_error(
             format!("secret owner tag kind {kind:?} not valid"),
@@ -31,12 +33,11 @@ pub(super) fn list(ctx: &Ctx<'_>, secrets: &ModelSecrets, filter: Filter, show: 
         ));
     }
     let uri_id = uri_id.as_deref();
-    let matched = if ctx.config().ignores_label_filter() {
-        list_unfixed(secrets, uri_id, filter.revision)?
+    if config.ignores_label_filter() {
+        list_unfixed(secrets, uri_id, filter.revision)
     } else {
-        list_fixed(secrets, uri_id, filter.label.as_deref(), filter.revision)?
-    };
-    Ok(ctx.list_results(&matched, filter.revision, show))
+        list_fixed(secrets, uri_id, filter.label.as_deref(), filter.revision)
+    }
 }
 
 /// 4.0.0 (domain/secret/state before juju/juju#21327): the label is ignored, an unknown URI
