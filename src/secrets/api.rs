@@ -103,6 +103,11 @@ impl SecretsApi<'_> {
         Ok(version)
     }
 
+    /// The Juju version the controller reported at login.
+    pub(super) fn server_version(&self) -> &str {
+        &self.client.login_info().server_version
+    }
+
     /// Calls `method` with `params` at the negotiated version.
     pub(super) fn call<P: Serialize, R: DeserializeOwned>(
         &mut self,

@@ -42,6 +42,11 @@ impl SecretsApi<'_> {
                 ));
             }
         }
+        if let (Some(name @ SecretRef::Name(_)), Some(revision)) = (&secret, options.revision) {
+            if self.ignores_name_filter()? {
+                return self.list_named_at(name, revision, options.reveal);
+            }
+        }
         let (uri, label) = match &secret {
             Some(secret) => {
                 let (uri, label) = target(secret)?;
@@ -61,11 +66,51 @@ impl SecretsApi<'_> {
                 owner_tag: None,
             },
         };
-        let mut found = infos(self.call(LIST, &args)?)?;
+        let reply = match self.call(LIST, &args) {
+            // Juju 4.0.1 and later answer an unknown URI with an error where Juju 3 lists
+            // nothing: list nothing either way (a missing revision stays an error on both).
+            Err(Error::Api(e))
+                if args.filter.uri.is_some() && e.code.as_deref() == Some("secret not found") =>
+            {
+                return Ok(Vec::new())
+            }
+            reply => reply?,
+        };
+        let mut found = infos(reply)?;
         // Juju 3.1 and 3.2 (Secrets v1) have no `label` filter and 4.0.0 ignores it, listing
         // every secret: without this, `show` by name could answer another secret.
         if let Some(SecretRef::Name(name)) = &secret {
             found.retain(|info| info.name.as_ref() == Some(name));
+        }
+        Ok(found)
+    }
+
+    /// Whether the controller lists every secret whatever name is asked for: Secrets v1 (Juju
+    /// 3.1, 3.2) has no name filter, and Juju 4.0.0 ignores it (juju/juju#21296, fixed in
+    /// 4.0.1).
+    fn ignores_name_filter(&self) -> Result<bool> {
+        let version = self.version_for(LIST)?;
+        let mut parts = self.server_version().split(['.', '-']);
+        let juju_4_0_0 =
+            (parts.next(), parts.next(), parts.next()) == (Some("4"), Some("0"), Some("0"));
+        Ok(version < 2 || juju_4_0_0)
+    }
+
+    /// `list` by name at a revision where the name filter is ignored: there, one other secret
+    /// without that revision fails the whole call. So the name is listed first (and filtered
+    /// here), then each secret of that name by URI.
+    fn list_named_at(
+        &mut self,
+        name: &SecretRef,
+        revision: u32,
+        reveal: bool,
+    ) -> Result<Vec<SecretInfo>> {
+        let named = self.list(&ListOptions::new().secret(name))?;
+        let mut found = Vec::with_capacity(named.len());
+        for info in named {
+            let mut at = ListOptions::new().secret(&info.uri).at_revision(revision);
+            at.reveal = reveal;
+            found.extend(self.list(&at)?);
         }
         Ok(found)
     }

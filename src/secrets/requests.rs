@@ -97,7 +97,8 @@ impl ShowOptions {
     }
 
     /// Include the metadata of every revision that still exists
-    /// ([`SecretInfo::revisions`](super::SecretInfo::revisions), otherwise left empty).
+    /// ([`SecretInfo::revisions`](super::SecretInfo::revisions), otherwise left empty); with
+    /// [`at_revision`](Self::at_revision), Juju lists only that revision.
     pub fn list_revisions(mut self) -> Self {
         self.list_revisions = true;
         self

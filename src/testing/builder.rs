@@ -8,6 +8,7 @@ use serde_json::Value;
 use super::certs::CertSpec;
 use super::config::{Config, TestModel};
 use super::faults::Fault;
+use super::profile::Profile;
 use super::roles::{RedirectTarget, Roles};
 use crate::credentials::Password;
 
@@ -18,6 +19,8 @@ pub struct TestControllerBuilder {
     pub(super) config: Config,
     /// Whether `user` was called: [`jaas`](Self::jaas) then keeps that user.
     pub(super) user_set: bool,
+    /// Whether `server_version` was set, so that `profile` leaves it alone.
+    version_set: bool,
 }
 
 impl Default for TestControllerBuilder {
@@ -41,8 +44,12 @@ impl Default for TestControllerBuilder {
                 users: Vec::new(),
                 jaas: None,
                 public_dns_name: None,
+                profile: Profile::Juju36,
+                model_manager_versions: None,
+                model_owners: Vec::new(),
             },
             user_set: false,
+            version_set: false,
         }
     }
 }
@@ -113,9 +120,93 @@ impl TestControllerBuilder {
         self
     }
 
-    /// The Juju version reported at login. Defaults to `3.6.4`.
+    /// The Juju version reported at login (`LoginResult.server-version`, and the agent
+    /// version of models and client stores), whatever [`profile`](Self::profile) is played.
+    /// With [`Profile::Juju4`], choose a 4.0.x release to play its own quirks: `4.0.0` ignores
+    /// the name filter of `ListSecrets`, `4.0.0` to `4.0.5` list model owners normalised (see
+    /// [`Profile`]). Defaults to the profile's version: `3.6.4`, or `4.0.16` for Juju 4.
+    ///
+    /// ```
+    /// use juju_secrets::testing::{Profile, TestController};
+    /// use juju_secrets::{Client, ListOptions, NewSecret, SecretContent};
+    /// let controller = TestController::builder()
+    ///     .profile(Profile::Juju4)
+    ///     .server_version("4.0.0")
+    ///     .start()?;
+    /// controller.insert_secret("first", &[("token", b"1".as_slice())]);
+    /// controller.insert_secret("second", &[("token", b"2".as_slice())]);
+    /// let mut client = Client::connect(&controller.connect_options())?;
+    /// // Juju 4.0.0 answers a list by name with every secret; the client keeps the one named.
+    /// let listed = client.secrets().list(&ListOptions::new().secret("second"))?;
+    /// assert_eq!(listed.len(), 1);
+    /// assert_eq!(listed[0].name.as_deref(), Some("second"));
+    /// # Ok::<(), juju_secrets::Error>(())
+    /// ```
     pub fn server_version(mut self, version: impl Into<String>) -> Self {
         self.config.server_version = version.into();
+        self.version_set = true;
+        self
+    }
+
+    /// The Juju release to play: its `Secrets` semantics and error texts, its `ModelManager`
+    /// versions and model lists, how it writes times, and (unless
+    /// [`server_version`](Self::server_version) says otherwise, in either order) the version
+    /// it reports. See [`Profile`]. Defaults to [`Profile::Juju36`].
+    ///
+    /// ```
+    /// use juju_secrets::testing::{Profile, TestController};
+    /// use juju_secrets::{Client, NewSecret, SecretContent, ShowOptions};
+    /// let controller = TestController::builder().profile(Profile::Juju4).start()?;
+    /// let mut client = Client::connect(&controller.connect_options())?;
+    /// let content = SecretContent::from_pairs([("token", "t0ken")])?;
+    /// client.secrets().add(&NewSecret::new("api-token", content))?;
+    /// let info = client.secrets().show("api-token", &ShowOptions::new())?;
+    /// // Juju 4 keeps nanoseconds, where 3.6 rounds to the second.
+    /// assert!(info.created.unwrap().contains('.'));
+    /// # Ok::<(), juju_secrets::Error>(())
+    /// ```
+    pub fn profile(mut self, profile: Profile) -> Self {
+        self.config.profile = profile;
+        if !self.version_set {
+            self.config.server_version = profile.default_server_version().into();
+        }
+        self
+    }
+
+    /// The `ModelManager` versions offered on controller connections, so that a test can make
+    /// a client use one of them (`[9]`, `[10]` or `[11]`). Defaults to the profile's: `[9, 10]`
+    /// for Juju 3.6, `[10, 11]` for Juju 4.
+    pub fn model_manager_versions(mut self, versions: &[u32]) -> Self {
+        self.config.model_manager_versions = Some(versions.to_vec());
+        self
+    }
+
+    /// Adds a model (short name) owned by `owner`, a user such as `bob@external`, with a new
+    /// UUID. `ModelManager` reports the owner (as `owner-tag`, or `qualifier` on v11, as
+    /// the profile and version write it) and lists the model to the controller's user and to
+    /// `owner`; client stores the controller writes still list it under the controller's user.
+    ///
+    /// ```
+    /// use juju_secrets::testing::TestController;
+    /// use juju_secrets::{Client, ConnectOptions};
+    /// let controller = TestController::builder().model("default").model_owned_by("dev", "bob@external").start()?;
+    /// let options = ConnectOptions::builder()
+    ///     .endpoint(controller.endpoint())
+    ///     .ca_cert(controller.ca_cert().unwrap())
+    ///     .user(controller.user())
+    ///     .password(controller.password())
+    ///     .model_name("bob@external/dev")
+    ///     .build()?;
+    /// let client = Client::connect(&options)?;
+    /// assert_eq!(client.login_info().model_uuid(), controller.models()[1].uuid);
+    /// # Ok::<(), juju_secrets::Error>(())
+    /// ```
+    pub fn model_owned_by(mut self, name: impl Into<String>, owner: impl Into<String>) -> Self {
+        self = self.model(name);
+        if let Some(model) = self.config.models.last() {
+            let uuid = model.uuid.clone();
+            self.config.model_owners.push((uuid, owner.into()));
+        }
         self
     }
 

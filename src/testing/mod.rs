@@ -19,6 +19,9 @@
 //! (`ModelConfig.ModelGet`, `Client.WatchAll`, `AllWatcher`, `ModelManager.ModelInfo`), so
 //! python-libjuju can drive it too, and `ModelManager.ListModels` to find models by name.
 //!
+//! It plays Juju 3.6 by default, or Juju 4.0.x with [`TestControllerBuilder::profile`] (see
+//! [`Profile`] for what differs, and which 4.0.x releases differ among themselves).
+//!
 //! For connection tests it can play a cluster node reporting other servers
 //! ([`TestControllerBuilder::login_servers`]), the old controller of a migrated model
 //! ([`TestControllerBuilder::redirect_model`], [`TestController::redirect_model`]), a controller
@@ -44,6 +47,7 @@ mod roles;
 // The controller's settings and state, and one connection's own.
 mod config;
 mod conn;
+mod profile;
 mod shared;
 mod state;
 
@@ -67,5 +71,6 @@ pub use config::TestModel;
 pub use controller::{HandlingTime, TestController, WIRE_LOG_ENV};
 pub use faults::Fault;
 pub use private_files::private_temp_dir;
+pub use profile::Profile;
 pub use recorded_call::RecordedCall;
 pub use roles::RedirectTarget;

@@ -4,14 +4,14 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
-use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
+
+use super::config::Config;
+use super::profile::format_time;
 
 /// The current time as Go writes it in JSON (RFC 3339, UTC).
 pub(crate) fn now() -> String {
-    OffsetDateTime::now_utc()
-        .format(&Rfc3339)
-        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
+    format_time(OffsetDateTime::now_utc())
 }
 
 /// Hex SHA-256 of the compact JSON of the (sorted) base64 data map, as Juju stores it.
@@ -23,22 +23,23 @@ fn checksum(data: &BTreeMap<String, String>) -> String {
         .collect()
 }
 
-/// One revision's content (base64 values, as sent) and metadata.
+/// One revision's content (base64 values, as sent) and metadata. Times are kept exact; each
+/// profile writes them its own way (`Config::go_time`).
 #[derive(Clone, Debug)]
 pub(crate) struct Revision {
     pub data: BTreeMap<String, String>,
     pub checksum: String,
-    pub created: String,
-    pub updated: String,
+    pub created: OffsetDateTime,
+    pub updated: OffsetDateTime,
 }
 
 impl Revision {
     pub(crate) fn new(data: BTreeMap<String, String>) -> Self {
-        let time = now();
+        let time = OffsetDateTime::now_utc();
         Revision {
             checksum: checksum(&data),
             data,
-            created: time.clone(),
+            created: time,
             updated: time,
         }
     }
@@ -53,8 +54,8 @@ pub(crate) struct Secret {
     pub latest_revision: u32,
     pub revisions: BTreeMap<u32, Revision>,
     pub auto_prune: bool,
-    pub created: String,
-    pub updated: String,
+    pub created: OffsetDateTime,
+    pub updated: OffsetDateTime,
     /// Applications granted `view`, in the order granted.
     pub grants: Vec<String>,
 }
@@ -71,8 +72,8 @@ impl Secret {
             label,
             description,
             latest_revision: 1,
-            created: first.created.clone(),
-            updated: first.created.clone(),
+            created: first.created,
+            updated: first.created,
             revisions: BTreeMap::from([(1, first)]),
             auto_prune: false,
             grants: Vec::new(),
@@ -117,7 +118,7 @@ impl Secret {
             let latest = self.latest_revision;
             self.revisions.retain(|r, _| *r == latest);
         }
-        self.updated = now();
+        self.updated = OffsetDateTime::now_utc();
     }
 
     pub(crate) fn set_grant(&mut self, app: &str, grant: bool) {
@@ -129,22 +130,30 @@ impl Secret {
         }
     }
 
-    /// The `ListSecretResult` JSON, without `value`.
-    pub(crate) fn to_list_result(&self, owner_tag: &str, model_uuid: &str) -> Value {
+    /// The `ListSecretResult` JSON, without `value`: every revision, or only revision `only`
+    /// (as 3.6 lists with a revision filter), times as `config`'s release writes them.
+    pub(crate) fn to_list_result(
+        &self,
+        model_uuid: &str,
+        only: Option<u32>,
+        config: &Config,
+    ) -> Value {
+        let time = |t: OffsetDateTime| config.go_time(t);
         let revisions: Vec<Value> = self
             .revisions
             .iter()
+            .filter(|(n, _)| only.is_none_or(|o| o == **n))
             .map(|(n, r)| {
-                json!({"revision": n, "backend-name": "internal", "create-time": r.created, "update-time": r.updated})
+                json!({"revision": n, "backend-name": "internal", "create-time": time(r.created), "update-time": time(r.updated)})
             })
             .collect();
         let mut result = json!({
             "uri": self.uri(),
             "version": 1,
-            "owner-tag": owner_tag,
+            "owner-tag": format!("model-{model_uuid}"),
             "latest-revision": self.latest_revision,
-            "create-time": self.created,
-            "update-time": self.updated,
+            "create-time": time(self.created),
+            "update-time": time(self.updated),
             "revisions": revisions,
         });
         if let Some(label) = &self.label {
@@ -205,15 +214,6 @@ impl ModelSecrets {
         self.secrets
             .iter()
             .position(|s| s.label.as_deref() == Some(label))
-    }
-
-    /// Like `by_label`, but `""` matches a secret without a name (Juju 3.6's remove hazard).
-    pub(crate) fn by_label_or_unnamed(&self, label: &str) -> Option<usize> {
-        if label.is_empty() {
-            self.secrets.iter().position(|s| s.label.is_none())
-        } else {
-            self.by_label(label)
-        }
     }
 
     /// Puts in a user secret (replacing one with the same id) and returns its URI.

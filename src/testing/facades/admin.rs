@@ -35,6 +35,8 @@ pub(crate) fn handle(
     match method {
         "Login" => login(shared, conn, params),
         "RedirectInfo" => Err(api_error("not redirected", "")),
+        // No "(3)": before login, Juju finds the method with version 0 (adminRoot.FindMethod),
+        // on 3.6 and 4.x alike.
         _ => Err(api_error(
             format!("no such request - method Admin.{method} is not implemented"),
             "not implemented",

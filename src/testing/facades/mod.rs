@@ -3,7 +3,8 @@
 //!
 //! Besides `Admin`, `Pinger` and `Secrets`, these are the facades python-libjuju's
 //! `Model.connect` calls (`ModelConfig`, `Client`, `AllWatcher`, `ModelManager`), answered as
-//! Juju 3.6 answers them for an empty IAAS model on a `localhost` LXD cloud.
+//! Juju 3.6 answers them for an empty IAAS model on a `localhost` LXD cloud. Where Juju 4
+//! answers otherwise (`Secrets`, `ModelManager.ListModels`), the profile decides.
 
 pub(crate) mod admin;
 pub(crate) mod admin_jaas;
@@ -11,6 +12,8 @@ pub(crate) mod model_config;
 pub(crate) mod model_manager;
 pub(crate) mod pinger;
 pub(crate) mod secrets;
+mod secrets_juju4;
+mod secrets_params;
 pub(crate) mod watchers;
 
 use super::config::Config;
@@ -22,8 +25,9 @@ const MODEL_FACADES: &[(&str, &[u32])] = &[
     ("ModelConfig", &[3]),
 ];
 
-/// Facades and versions on controller connections, besides `Pinger`.
-const CONTROLLER_FACADES: &[(&str, &[u32])] = &[("ModelManager", &[9, 10])];
+/// Facades and versions on controller connections, besides `Pinger` and `ModelManager` (whose
+/// versions depend on the release played).
+const CONTROLLER_FACADES: &[(&str, &[u32])] = &[];
 
 /// The facades offered at login, by name: model facades only on a model connection.
 pub(crate) fn offered(config: &Config, model: bool) -> Vec<(&'static str, Vec<u32>)> {
@@ -41,6 +45,10 @@ pub(crate) fn offered(config: &Config, model: bool) -> Vec<(&'static str, Vec<u3
     );
     if model && !config.secrets_versions.is_empty() {
         facades.push(("Secrets", config.secrets_versions.clone()));
+    }
+    let model_manager = config.model_manager_versions();
+    if !model && !model_manager.is_empty() {
+        facades.push(("ModelManager", model_manager));
     }
     // Juju lists them sorted by name.
     facades.sort_by_key(|(name, _)| *name);

@@ -1,6 +1,6 @@
-//! The `ModelManager` facade (v9, v10) on controller connections: `ModelInfo`, which
-//! python-libjuju's `Model.connect` calls, and `ListModels`, to find models by name; answered as
-//! Juju 3.6 answers for IAAS models on a `localhost` LXD cloud.
+//! The `ModelManager` facade (v9, v10 on Juju 3.6; v10, v11 on Juju 4) on controller
+//! connections: `ModelInfo`, which python-libjuju's `Model.connect` calls, and `ListModels`, to
+//! find models by name; answered as Juju answers for IAAS models on a `localhost` LXD cloud.
 
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use crate::error::ApiError;
 use crate::testing::config::TestModel;
 use crate::testing::params::decode;
+use crate::testing::profile::normalised_qualifier;
 use crate::testing::reply::{api_error, unknown_method, Reply};
 use crate::testing::shared::Shared;
 use crate::testing::state::now;
@@ -28,31 +29,47 @@ struct Entity {
 pub(crate) fn handle(shared: &Shared, version: u64, method: &str, params: &Value) -> Reply {
     match method {
         "ModelInfo" => model_infos(shared, version, params),
-        "ListModels" => list_models(shared, params),
+        "ListModels" => list_models(shared, version, params),
         _ => Err(unknown_method("ModelManager", version, method)),
     }
 }
 
-/// `ListModels(params.Entity) -> params.UserModelList`: the models `tag` can see, which here
-/// is every model (all owned by the controller's user).
-fn list_models(shared: &Shared, params: &Value) -> Reply {
+/// `ListModels(params.Entity) -> params.UserModelList`: the models `tag` can see, which for the
+/// controller's user (a superuser) is every model, for another user the models it owns.
+fn list_models(shared: &Shared, version: u64, params: &Value) -> Reply {
+    let config = &shared.config;
     let tag = params.get("tag").and_then(Value::as_str).unwrap_or("");
-    if tag.strip_prefix("user-").is_none_or(str::is_empty) {
+    let Some(user) = tag.strip_prefix("user-").filter(|u| !u.is_empty()) else {
         // names.ParseUserTag's error, which the facade returns as it is.
         return Err(api_error(format!("{tag:?} is not a valid user tag"), ""));
-    }
-    let owner = format!("user-{}", shared.config.user);
-    let models: Vec<Value> = shared
-        .config
+    };
+    let superuser = user.strip_suffix("@local").unwrap_or(user) == config.user;
+    let models: Vec<Value> = config
         .models
         .iter()
-        .map(|m| {
-            json!({
-                "model": {"name": m.name, "uuid": m.uuid, "type": "iaas", "owner-tag": owner},
-                "last-connection": now(),
-            })
+        .map(|m| (m, config.model_owner(&m.uuid)))
+        .filter(|(_, owner)| superuser || owner == &user)
+        .map(|(m, owner)| {
+            let mut model = json!({"name": m.name, "uuid": m.uuid, "type": "iaas"});
+            // Juju 4 keeps a qualifier where 3.6 kept an owner; 4.0.0 to 4.0.5 normalised it.
+            let qualifier = if config.normalises_qualifiers() {
+                normalised_qualifier(owner)
+            } else {
+                owner.to_owned()
+            };
+            match (config.juju4(), version) {
+                (true, 11..) => model["qualifier"] = json!(qualifier),
+                (true, _) => model["owner-tag"] = json!(format!("user-{qualifier}")),
+                (false, _) => model["owner-tag"] = json!(format!("user-{owner}")),
+            }
+            json!({"model": model, "last-connection": now()})
         })
         .collect();
+    // 3.6 and v11 append to a nil slice, so no models is `null`; 4.x's v10 shim makes a slice
+    // of the right length, so `[]` (apiserver/facades/client/modelmanager legacy.go).
+    if models.is_empty() && !(config.juju4() && version == 10) {
+        return Ok(json!({"user-models": null}));
+    }
     Ok(json!({"user-models": models}))
 }
 
@@ -99,7 +116,7 @@ fn model_info(shared: &Shared, tag: &str, version: u64) -> Result<Value, ApiErro
         "cloud-region": "localhost",
         "cloud-credential-tag": format!("cloudcred-localhost_{user}_localhost"),
         "cloud-credential-validity": true,
-        "owner-tag": format!("user-{user}"),
+        "owner-tag": format!("user-{}", config.model_owner(uuid)),
         "life": "alive",
         "status": {"status": "available", "info": "", "since": now()},
         "users": [{

@@ -1,14 +1,17 @@
 //! The `Secrets` facade (v1: `ListSecrets`; v2: all six methods) with Juju 3.6's server-side
-//! semantics for model-owned user secrets (`apiserver/facades/client/secrets`, `state/secrets.go`).
+//! semantics for model-owned user secrets (`apiserver/facades/client/secrets`, `state/secrets.go`),
+//! or Juju 4's where the profile says so (what differs is in `secrets_juju4.rs`).
 
-use std::collections::BTreeMap;
-
-use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::secrets_juju4 as juju4;
+use super::secrets_params::{
+    parse_uri, Args, CreateArg, GrantRevokeArg, ListArgs, RemoveArg, UpdateArg,
+};
 use crate::error::ApiError;
 use crate::rpc::WireError;
 use crate::testing::access::Access;
+use crate::testing::config::Config;
 use crate::testing::params::decode;
 use crate::testing::reply::{api_error, unknown_method, Reply};
 use crate::testing::shared::Shared;
@@ -53,71 +56,6 @@ pub(crate) fn handle(
     }
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "kebab-case", default)]
-struct ListArgs {
-    show_secrets: Option<bool>,
-    filter: Option<Filter>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "kebab-case", default)]
-struct Filter {
-    uri: Option<String>,
-    label: Option<String>,
-    revision: Option<u32>,
-    owner_tag: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct Args<T> {
-    args: Option<Vec<T>>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "kebab-case", default)]
-struct Content {
-    data: Option<BTreeMap<String, String>>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "kebab-case", default)]
-struct CreateArg {
-    uri: Option<String>,
-    owner_tag: String,
-    label: Option<String>,
-    description: Option<String>,
-    content: Content,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "kebab-case", default)]
-struct UpdateArg {
-    uri: String,
-    existing_label: String,
-    label: Option<String>,
-    description: Option<String>,
-    auto_prune: Option<bool>,
-    content: Content,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "kebab-case", default)]
-struct RemoveArg {
-    uri: String,
-    label: String,
-    revisions: Option<Vec<u32>>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "kebab-case", default)]
-struct GrantRevokeArg {
-    uri: String,
-    label: String,
-    applications: Option<Vec<String>>,
-}
-
 struct Ctx<'a> {
     shared: &'a Shared,
     model: &'a str,
@@ -125,44 +63,13 @@ struct Ctx<'a> {
     access: Access,
 }
 
-/// Juju's `ParseURI`, as of 3.6.19 where ids are opaque: returns the id.
-fn parse_uri(text: &str) -> Result<String, ApiError> {
-    let invalid = || api_error(format!("secret URI {text:?} not valid"), "not valid");
-    let rest = match text.split_once(':') {
-        Some(("secret", rest)) => rest,
-        Some((scheme, _)) => {
-            return Err(api_error(
-                format!("secret URI scheme {scheme:?} not valid"),
-                "not valid",
-            ))
-        }
-        None => text,
-    };
-    let path = rest.strip_prefix("//").unwrap_or(rest);
-    let id = match path.split_once('/') {
-        Some((host, id)) if is_uuid(host) => id,
-        Some(_) => return Err(invalid()),
-        None => path,
-    };
-    if id.is_empty()
-        || id
-            .chars()
-            .any(|c| c == '/' || c.is_whitespace() || c.is_control())
-    {
-        return Err(invalid());
-    }
-    Ok(id.to_owned())
-}
-
-fn is_uuid(s: &str) -> bool {
-    s.len() == 36
-        && s.chars()
-            .all(|c| c == '-' || c.is_ascii_digit() || ('a'..='f').contains(&c))
-}
-
 impl Ctx<'_> {
     fn owner_tag(&self) -> String {
         format!("model-{}", self.model)
+    }
+
+    fn config(&self) -> &Config {
+        &self.shared.config
     }
 
     fn list(&self, secrets: &ModelSecrets, args: ListArgs) -> Reply {
@@ -170,7 +77,11 @@ impl Ctx<'_> {
         self.access
             .require(if show { Access::Admin } else { Access::Read })?;
         let mut filter = args.filter.unwrap_or_default();
-        if !self.shared.config.secrets_versions.contains(&2) {
+        if self.config().juju4() {
+            let matched = juju4::list(self.config(), secrets, &filter)?;
+            return Ok(self.list_results(&matched, filter.revision, show));
+        }
+        if !self.config().secrets_versions.contains(&2) {
             // Juju 3.1 and 3.2 (Secrets v1 only) have no `label` in the filter: it is ignored.
             filter.label = None;
         }
@@ -199,27 +110,45 @@ impl Ctx<'_> {
                     .is_none_or(|t| *t == self.owner_tag())
             })
             .collect();
-        let mut results = Vec::with_capacity(matched.len());
-        for secret in matched {
-            let revision = filter.revision.unwrap_or(secret.latest_revision);
-            if filter.revision.is_some() && !secret.revisions.contains_key(&revision) {
+        if let Some(revision) = filter.revision {
+            // GetSecretRevision for each secret listed: one without the revision fails the
+            // call, in Go's own spelling (state/secrets.go).
+            if let Some(lacking) = matched
+                .iter()
+                .find(|s| !s.revisions.contains_key(&revision))
+            {
                 return Err(api_error(
-                    format!("secret revision {}/{revision} not found", secret.uri()),
+                    format!(
+                        "revison {revision} for secret {:?} not found",
+                        lacking.uri()
+                    ),
                     "not found",
                 ));
             }
-            let mut result = secret.to_list_result(&self.owner_tag(), self.model);
-            if show {
-                result["value"] = match secret.revisions.get(&revision) {
-                    Some(r) => json!({"data": r.data}),
-                    None => {
-                        json!({"error": {"message": format!("secret revision {revision} not found"), "code": "not found"}})
-                    }
-                };
-            }
-            results.push(result);
         }
-        Ok(json!({"results": results}))
+        Ok(self.list_results(&matched, filter.revision, show))
+    }
+
+    /// The `ListSecretResults` of `matched`; with a revision, only that revision is listed and
+    /// revealed.
+    fn list_results(&self, matched: &[&Secret], revision: Option<u32>, show: bool) -> Value {
+        let results: Vec<Value> = matched
+            .iter()
+            .map(|secret| {
+                let mut result = secret.to_list_result(self.model, revision, self.config());
+                if show {
+                    let revision = revision.unwrap_or(secret.latest_revision);
+                    result["value"] = match secret.revisions.get(&revision) {
+                        Some(r) => json!({"data": r.data}),
+                        None => {
+                            json!({"error": {"message": format!("secret revision {revision} not found"), "code": "not found"}})
+                        }
+                    };
+                }
+                result
+            })
+            .collect();
+        json!({"results": results})
     }
 
     fn create(&self, secrets: &mut ModelSecrets, args: Args<CreateArg>) -> Reply {
@@ -231,22 +160,41 @@ impl Ctx<'_> {
     }
 
     fn create_one(&self, secrets: &mut ModelSecrets, arg: CreateArg) -> Result<String, ApiError> {
-        if !arg.owner_tag.is_empty() && arg.owner_tag != self.model {
-            return Err(api_error(
+        let data = arg.content.data.unwrap_or_default();
+        let owner_ok = arg.owner_tag.is_empty() || arg.owner_tag == self.model;
+        let owner_error = || {
+            api_error(
                 format!("owner tag {:?} not valid", arg.owner_tag),
                 "not valid",
-            ));
-        }
-        if arg.uri.is_some_and(|u| !u.is_empty()) {
-            return Err(api_error(
-                "secret uri cannot be set on user secret create not valid",
-                "not valid",
-            ));
-        }
-        let data = arg.content.data.unwrap_or_default();
-        if data.is_empty() {
-            return Err(api_error("empty secret value not valid", "not valid"));
-        }
+            )
+        };
+        let empty_error = || api_error("empty secret value not valid", "not valid");
+        let uri = arg.uri.filter(|u| !u.is_empty());
+        let chosen_id = if self.config().juju4() {
+            // 4.x returns the first failure, and takes a URI given as the new secret's.
+            if !owner_ok {
+                return Err(owner_error());
+            }
+            if data.is_empty() {
+                return Err(empty_error());
+            }
+            uri.as_deref().map(parse_uri).transpose()?
+        } else {
+            // 3.6 checks the URI, the owner and the data in turn and keeps the last failure.
+            if data.is_empty() {
+                return Err(empty_error());
+            }
+            if !owner_ok {
+                return Err(owner_error());
+            }
+            if uri.is_some() {
+                return Err(api_error(
+                    "secret uri cannot be set on user secret create not valid",
+                    "not valid",
+                ));
+            }
+            None
+        };
         let label = arg.label.filter(|l| !l.is_empty());
         if let Some(label) = &label {
             if secrets.by_label(label).is_some() {
@@ -256,7 +204,11 @@ impl Ctx<'_> {
                 ));
             }
         }
-        let id = secrets.new_id(self.shared.config.long_secret_ids);
+        let id = match chosen_id {
+            Some(id) if secrets.by_id(&id).is_some() => return Err(juju4::id_taken(&id)),
+            Some(id) => id,
+            None => secrets.new_id(self.config().long_secret_ids),
+        };
         let secret = Secret::new(
             id,
             label,
@@ -309,12 +261,34 @@ impl Ctx<'_> {
                 "must specify either URI or label but not both",
                 "",
             )),
-            (false, true) => {
-                let id = parse_uri(uri)?;
-                secrets.by_id(&id).ok_or_else(|| not_found(uri))
-            }
-            (true, false) => secrets.by_label(label).ok_or_else(|| not_found(label)),
+            (false, true) => self.by_uri(secrets, uri),
+            (true, false) => self.by_label(secrets, label),
         }
+    }
+
+    /// The secret `uri` names: 3.6's `GetSecret` error, or 4.x's bare `secret not found` (the
+    /// access check, `checkExistsIfLocal`, fails first).
+    fn by_uri(&self, secrets: &ModelSecrets, uri: &str) -> Result<usize, ApiError> {
+        let id = parse_uri(uri)?;
+        secrets.by_id(&id).ok_or_else(|| {
+            if self.config().juju4() {
+                juju4::secret_not_found()
+            } else {
+                not_found(&format!("secret:{id}"))
+            }
+        })
+    }
+
+    /// The model-owned secret named `label`: 3.6's `getSecretURI` error, or 4.x's
+    /// `GetUserSecretURIByLabel` one.
+    fn by_label(&self, secrets: &ModelSecrets, label: &str) -> Result<usize, ApiError> {
+        secrets.by_label(label).ok_or_else(|| {
+            if self.config().juju4() {
+                juju4::label_not_found(label)
+            } else {
+                not_found(label)
+            }
+        })
     }
 
     fn remove(&self, secrets: &mut ModelSecrets, args: Args<RemoveArg>) -> Reply {
@@ -322,14 +296,11 @@ impl Ctx<'_> {
     }
 
     fn remove_one(&self, secrets: &mut ModelSecrets, arg: RemoveArg) -> Result<(), ApiError> {
-        // Juju 3.6 falls back to the label even when it is empty: an unnamed secret can match.
-        let index = if arg.uri.is_empty() {
-            secrets
-                .by_label_or_unnamed(&arg.label)
-                .ok_or_else(|| not_found(&arg.label))?
-        } else {
-            let id = parse_uri(&arg.uri)?;
-            secrets.by_id(&id).ok_or_else(|| not_found(&arg.uri))?
+        let index = match (arg.uri.is_empty(), arg.label.is_empty()) {
+            // Checked first on both releases (3.6 common/secrets removeSecrets, 4.x secretURI).
+            (true, true) => return Err(api_error("must specify either URI or label", "")),
+            (false, _) => self.by_uri(secrets, &arg.uri)?,
+            (true, false) => self.by_label(secrets, &arg.label)?,
         };
         // Per item, once the secret is found: a reader removing a missing one gets not found.
         self.access.require(Access::Write)?;
@@ -367,44 +338,67 @@ impl Ctx<'_> {
             // After the empty-reference check, before the lookup.
             self.access.require(Access::Write)?;
         }
-        let index = match (arg.uri.is_empty(), arg.label.is_empty()) {
+        // The secret, or the id of a URI that names none (the label's look-up fails the call).
+        let target = match (arg.uri.is_empty(), arg.label.is_empty()) {
             (true, true) => return Err(api_error("must specify either URI or name", "")),
             (false, _) => {
                 let id = parse_uri(&arg.uri)?;
-                secrets.by_id(&id).ok_or(arg.uri.clone())
+                secrets.by_id(&id).ok_or(id)
             }
-            (true, false) => Ok(secrets
-                .by_label(&arg.label)
-                .ok_or_else(|| not_found(&arg.label))?),
+            (true, false) => Ok(self.by_label(secrets, &arg.label)?),
+        };
+        let uri = match &target {
+            Ok(i) => secrets.get(*i).map(Secret::uri).unwrap_or_default(),
+            Err(id) => format!("secret:{id}"),
         };
         let apps = arg.applications.unwrap_or_default();
-        let known = &self.shared.config.applications;
         let results: Vec<Value> = apps
             .iter()
             .map(|app| {
-                let outcome = match (&index, grant) {
-                    // Revoking from an unknown secret or application is a silent no-op.
-                    (Err(_), false) => Ok(()),
-                    (Err(uri), true) => Err(cannot_change(uri, app, not_found(uri))),
-                    (Ok(i), _) => {
-                        let uri = secrets.get(*i).map(Secret::uri).unwrap_or_default();
-                        if grant && !known.contains(app) {
-                            Err(cannot_change(&uri, app, api_error(
-                                format!("invalid subject reference: remote application {app:?} not found"),
-                                "not found",
-                            )))
-                        } else {
-                            if let Some(secret) = secrets.get_mut(*i) {
-                                secret.set_grant(app, grant);
-                            }
-                            Ok(())
-                        }
-                    }
+                let outcome = if self.config().juju4() {
+                    juju4::check_access_change(target.is_ok(), app, self.is_application(app))
+                } else {
+                    self.check_access_change(target.is_ok(), app, &uri, grant)
                 };
+                let outcome = outcome.map_err(|cause| cannot_change(&uri, app, cause));
+                if let (Ok(()), Ok(i)) = (&outcome, &target) {
+                    if let Some(secret) = secrets.get_mut(*i) {
+                        secret.set_grant(app, grant);
+                    }
+                }
                 error_result(outcome)
             })
             .collect();
         Ok(json!({"results": results}))
+    }
+
+    /// Whether 3.6 lets one application's access change: revoking is a no-op for an unknown
+    /// secret or application; granting looks the application up first, then the secret
+    /// (state `GrantSecretAccess`).
+    fn check_access_change(
+        &self,
+        exists: bool,
+        app: &str,
+        uri: &str,
+        grant: bool,
+    ) -> Result<(), ApiError> {
+        if !grant {
+            return Ok(());
+        }
+        if !self.is_application(app) {
+            return Err(api_error(
+                format!("invalid subject reference: remote application {app:?} not found"),
+                "not found",
+            ));
+        }
+        if !exists {
+            return Err(not_found(uri));
+        }
+        Ok(())
+    }
+
+    fn is_application(&self, app: &str) -> bool {
+        self.config().applications.iter().any(|a| a == app)
     }
 }
 
@@ -432,36 +426,5 @@ fn error_result(outcome: Result<(), ApiError>) -> Value {
     match outcome {
         Ok(()) => json!({}),
         Err(e) => json!({"error": wire(&e)}),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn uri_forms() {
-        let uuid = "8f5a1b2c-3d4e-4f60-8a1b-2c3d4e5f6a7b";
-        for text in [
-            "secret:d0q6g3l9h5s9k8a6s0rg".to_owned(),
-            "d0q6g3l9h5s9k8a6s0rg".to_owned(),
-            format!("secret://{uuid}/d0q6g3l9h5s9k8a6s0rg"),
-            format!("secret:{uuid}/d0q6g3l9h5s9k8a6s0rg"),
-        ] {
-            assert_eq!(parse_uri(&text).unwrap(), "d0q6g3l9h5s9k8a6s0rg", "{text}");
-        }
-        assert_eq!(
-            parse_uri("secret:a-much-longer-opaque-id-0123456789").unwrap(),
-            "a-much-longer-opaque-id-0123456789"
-        );
-        assert!(parse_uri("http:abc")
-            .unwrap_err()
-            .message
-            .contains("scheme"));
-        assert_eq!(
-            parse_uri("secret:").unwrap_err().code.as_deref(),
-            Some("not valid")
-        );
-        assert!(parse_uri("secret://nothost/abc").is_err());
     }
 }
