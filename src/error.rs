@@ -318,7 +318,10 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    /// The kind of this error, from its code; `None` when the controller sent no code.
+    /// The kind of this error, from its code; `None` when the controller sent no code. Juju 4
+    /// sends some "not found" errors without a code (an unknown application in a grant): an
+    /// error without a code whose message ends with `not found` is [`ErrorKind::NotFound`] too,
+    /// so that the kind is the same whichever release answered.
     ///
     /// ```
     /// use juju_secrets::{ApiError, ErrorKind};
@@ -326,10 +329,11 @@ impl ApiError {
     /// assert_eq!(e.kind(), Some(ErrorKind::NotFound));
     /// ```
     pub fn kind(&self) -> Option<ErrorKind> {
-        self.code
-            .as_deref()
-            .filter(|c| !c.is_empty())
-            .map(ErrorKind::from_code)
+        match self.code.as_deref().filter(|c| !c.is_empty()) {
+            Some(code) => Some(ErrorKind::from_code(code)),
+            None if self.message.ends_with(" not found") => Some(ErrorKind::NotFound),
+            None => None,
+        }
     }
 
     fn describe(&self) -> String {
@@ -431,6 +435,14 @@ mod tests {
         };
         assert_eq!(plain.to_string(), "empty URI");
         assert_eq!(plain.kind(), None);
+        let juju4 = ApiError {
+            message:
+                "cannot change access to \"secret:x\" for \"app\": application \"app\" not found"
+                    .into(),
+            code: None,
+            info: None,
+        };
+        assert_eq!(juju4.kind(), Some(ErrorKind::NotFound));
         assert_eq!(Error::Api(plain).kind(), None);
         let odd = ApiError {
             message: "m".into(),

@@ -1,7 +1,7 @@
 //! The writes of `SecretsApi`: add, update, remove, grant and revoke, single and in batches.
 //! Each refuses what the controller would refuse before sending anything.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 use super::api::{
     after_sending, item_error, per_item, target, SecretsApi, CREATE, GRANT, REMOVE, REVOKE, UPDATE,
@@ -292,7 +292,9 @@ impl SecretsApi<'_> {
     }
 
     /// Revokes applications' access; one result per application. Revoking an access that does
-    /// not exist succeeds. (`RevokeSecret`)
+    /// not exist succeeds: Juju 3.6 answers so for an unknown application or a URI that names
+    /// no secret, and Juju 4's "not found" for them is taken as that same success, so the
+    /// result is the same whichever release answers. (`RevokeSecret`)
     ///
     /// ```
     /// # let controller = juju_secrets::testing::TestController::start()?;
@@ -332,10 +334,18 @@ impl SecretsApi<'_> {
         };
         let reply = self.call(method, &arg)?;
         let results: Vec<wire::ErrorResult> = per_item(reply, apps.len(), method)?;
+        let revoking = method.name == REVOKE.name;
         Ok(applications
             .iter()
             .zip(results)
-            .map(|(app, r)| ((*app).to_owned(), item_error(r.error)))
+            .map(|(app, r)| {
+                let result = match item_error(r.error) {
+                    // Nothing to revoke: afterwards the application has no access either way.
+                    Err(e) if revoking && e.kind() == Some(ErrorKind::NotFound) => Ok(()),
+                    other => other,
+                };
+                ((*app).to_owned(), result)
+            })
             .collect())
     }
 }

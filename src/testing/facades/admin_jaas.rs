@@ -6,7 +6,7 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::admin;
+use super::login_result;
 use crate::testing::access::access_of;
 use crate::testing::conn::Conn;
 use crate::testing::jaas::{display_name, old_client_login, Jaas};
@@ -64,7 +64,7 @@ pub(crate) fn handle(
 fn logged_in(shared: &Shared, jaas: &Jaas, conn: &mut Conn, user: &str) -> Value {
     let config = &shared.config;
     if conn.model_uuid.is_some() {
-        let mut result = admin::logged_in(shared, conn, user, "login");
+        let mut result = login_result::logged_in(shared, conn, user, "login");
         if let Some(fields) = result.as_object_mut() {
             fields.remove("servers");
             fields.remove("public-dns-name");
@@ -84,7 +84,7 @@ fn logged_in(shared: &Shared, jaas: &Jaas, conn: &mut Conn, user: &str) -> Value
             "controller-access": "",
             "model-access": "",
         },
-        "facades": admin::facades(config, false),
+        "facades": login_result::facades(config, false),
         "server-version": config.server_version,
     });
     if let Some(host) = &config.public_dns_name {

@@ -8,6 +8,7 @@
 
 pub(crate) mod admin;
 pub(crate) mod admin_jaas;
+mod login_result;
 pub(crate) mod model_config;
 pub(crate) mod model_manager;
 pub(crate) mod pinger;
