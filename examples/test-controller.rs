@@ -2,7 +2,7 @@
 //! python-libjuju judge in `tests/python` drives it) or the `juju` CLI.
 //!
 //! ```text
-//! $ cargo run --example test-controller -- [--juju-data DIR] [--port N] [--plain] [--jaas] [--fault SPEC]
+//! $ cargo run --example test-controller -- [--juju-data DIR] [--port N] [--plain] [--juju4] [--jaas] [--fault SPEC]
 //! {"endpoint":"127.0.0.1:40123","model_uuid":"…","model_name":"default","user":"admin",
 //!  "password":"…","ca_cert_path":"DIR/ca.crt","juju_data":"DIR"}
 //! ```
@@ -17,6 +17,9 @@
 //! `client_secret` and `session_token`, `user` is the session token's user, and the client
 //! store holds that token (`oidc-login: true`), so `JUJU_DATA=DIR` logs in with it, or with
 //! `JUJU_CLIENT_ID` and `JUJU_CLIENT_SECRET` set to the client credentials.
+//!
+//! `--juju4` plays Juju 4.0.16 instead of Juju 3.6 (see `juju_secrets::testing::Profile`): its
+//! error texts and codes, and `ModelManager` v10/v11.
 //!
 //! `--plain` serves an insecure `ws://` controller instead: there is no CA, and a client store
 //! cannot describe it, so nothing is written and `ca_cert_path` and `juju_data` are `null`.
@@ -38,13 +41,13 @@ use std::thread;
 use std::time::Duration;
 
 use clap::Parser;
-use juju_secrets::testing::{Fault, TestController};
+use juju_secrets::testing::{Fault, Profile, TestController};
 use serde_json::json;
 
 #[derive(Parser)]
 struct Args {
     /// Where to write the client store and the CA certificate (created if missing). Defaults to
-    /// a new temporary directory.
+    /// a new private temporary directory.
     #[arg(long, value_name = "DIR")]
     juju_data: Option<PathBuf>,
     /// The port to listen on, on 127.0.0.1. Defaults to any free port.
@@ -56,6 +59,9 @@ struct Args {
     /// Play JAAS: OIDC logins (client credentials, session token), no passwords.
     #[arg(long)]
     jaas: bool,
+    /// Play Juju 4.0.16 instead of Juju 3.6.
+    #[arg(long)]
+    juju4: bool,
     /// Inject a fault on every connection, such as `close-after=3` (see above).
     #[arg(long, value_name = "SPEC")]
     fault: Option<Fault>,
@@ -84,6 +90,9 @@ fn start(args: Args) -> Result<TestController, Box<dyn std::error::Error>> {
     }
     if args.jaas {
         builder = builder.jaas();
+    }
+    if args.juju4 {
+        builder = builder.profile(Profile::Juju4);
     }
     let controller = builder.start()?;
     let (mut ca_cert_path, mut juju_data) = (None, None);

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use common::examples::examples_dir;
 use common::temp::TempDir;
 use common::within;
-use juju_secrets::testing::{Access, TestController};
+use juju_secrets::testing::{Access, Profile, TestController};
 
 /// How long one run may take before it is killed and the test fails.
 const TIMEOUT: Duration = Duration::from_secs(50);
@@ -125,5 +125,40 @@ fn a_reader_is_told_permission_denied() {
         assert_eq!(out.code, Some(1), "{out:#?}");
         assert_eq!(out.stderr, "ERROR permission denied\n", "{out:#?}");
         assert_eq!(out.stdout, "");
+    })
+}
+
+#[test]
+fn the_cli_answers_alike_on_juju_3_6_and_4() {
+    examples_dir();
+    within(|| {
+        let mut answers = Vec::new();
+        for profile in [Profile::Juju36, Profile::Juju4] {
+            let controller = TestController::builder().profile(profile).start().unwrap();
+            let store = TempDir::new("cli-profile");
+            controller.write_client_store(store.path()).unwrap();
+            let env = [("JUJU_DATA", path(&store))];
+            let added = cli(&["add-secret", "db-creds", "password=s3cr3t"], &env);
+            assert_eq!(added.code, Some(0), "{profile:?}: {added:#?}");
+            let shown = cli(
+                &["show-secret", "db-creds", "--reveal", "--format", "json"],
+                &env,
+            );
+            let shown: serde_json::Value = serde_json::from_str(&shown.stdout).unwrap();
+            let content = shown.as_object().unwrap().values().next().unwrap()["content"].clone();
+            let by_uri = cli(&["show-secret", "secret:d0q6g3l9h5s9k8a6s0rg"], &env);
+            let by_name = cli(&["remove-secret", "no-such-secret"], &env);
+            let ensured = cli(&["ensure-secret", "db-creds", "password=s3cr3t"], &env);
+            answers.push((
+                content,
+                (by_uri.code, by_uri.stderr.contains("not found")),
+                (by_name.code, by_name.stderr.contains("not found")),
+                ensured.stdout.ends_with(" unchanged\n"),
+            ));
+        }
+        assert_eq!(answers[0], answers[1]);
+        assert_eq!(answers[0].0, serde_json::json!({"password": "s3cr3t"}));
+        assert_eq!(answers[0].1, (Some(1), true));
+        assert!(answers[0].3);
     })
 }

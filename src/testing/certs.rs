@@ -22,6 +22,8 @@ pub(crate) struct ServerTls {
     pub identity: Identity,
     /// The CA's private key (PEM), to issue broken certificates for faults later.
     pub ca_key_pem: Zeroizing<String>,
+    /// The "public" CA (PEM) that signed the certificate instead, when it is publicly signed.
+    pub public_ca_pem: Option<String>,
 }
 
 /// How the server certificate is made, so tests can break it on purpose.
@@ -31,6 +33,9 @@ pub(crate) struct CertSpec {
     pub expired: bool,
     /// Signed by a CA of its own instead of the one clients are given.
     pub foreign_ca: bool,
+    /// Issued for this public host name by a separate "public" CA, as a controller behind a
+    /// public DNS name serves a publicly signed certificate.
+    pub public_name: Option<String>,
 }
 
 impl Default for CertSpec {
@@ -39,6 +44,7 @@ impl Default for CertSpec {
             names: CONTROLLER_NAMES.iter().map(|s| (*s).to_owned()).collect(),
             expired: false,
             foreign_ca: false,
+            public_name: None,
         }
     }
 }
@@ -66,11 +72,22 @@ fn new_ca(name: &str) -> Result<CertifiedIssuer<'static, KeyPair>> {
 
 pub(crate) fn generate(spec: &CertSpec) -> Result<ServerTls> {
     let ca = new_ca(CA_NAME)?;
-    let identity = issue(spec, &ca)?;
+    let (identity, public_ca_pem) = match &spec.public_name {
+        None => (issue(spec, &ca)?, None),
+        Some(host) => {
+            let public = new_ca("a public CA, as a certificate authority on the internet")?;
+            let public_spec = CertSpec {
+                names: vec![host.clone()],
+                ..spec.clone()
+            };
+            (issue(&public_spec, &public)?, Some(public.pem()))
+        }
+    };
     Ok(ServerTls {
         ca_pem: ca.pem(),
         identity,
         ca_key_pem: Zeroizing::new(ca.key().serialize_pem()),
+        public_ca_pem,
     })
 }
 

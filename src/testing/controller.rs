@@ -230,6 +230,11 @@ impl TestController {
     pub(super) fn config(&self) -> &Config {
         &self.server.shared.config
     }
+
+    /// The running server.
+    pub(super) fn server(&self) -> &Server {
+        &self.server
+    }
 }
 
 impl TestControllerBuilder {

@@ -129,9 +129,27 @@ impl TestControllerBuilder {
         self.config.public_dns_name = Some(host.into()).filter(|h: &String| !h.is_empty());
         self
     }
+
+    /// Plays a controller behind a public DNS name: its certificate is issued for `host` by a
+    /// separate "public" CA ([`TestController::public_ca_cert`]) rather than by the controller
+    /// CA clients are given, and `host` is its public DNS name (as
+    /// [`public_dns_name`](Self::public_dns_name)). A client that does as the Go dialer does
+    /// fails the controller-CA check, then verifies against the system's roots as `host`: make
+    /// the public CA one of them (OpenSSL reads `SSL_CERT_FILE`). Defaults to off.
+    pub fn public_certificate(mut self, host: impl Into<String>) -> Self {
+        let host = host.into();
+        self.config.cert.public_name = Some(host.clone()).filter(|h| !h.is_empty());
+        self.public_dns_name(host)
+    }
 }
 
 impl TestController {
+    /// The public CA that signed the certificate of a controller playing one behind a public
+    /// DNS name ([`TestControllerBuilder::public_certificate`]), as PEM; `None` otherwise.
+    pub fn public_ca_cert(&self) -> Option<&str> {
+        self.server().public_ca_pem.as_deref()
+    }
+
     /// The client id JAAS accepts; `None` unless in [JAAS mode](TestControllerBuilder::jaas).
     pub fn client_id(&self) -> Option<&str> {
         self.config().jaas.as_ref().map(|j| j.client_id.as_str())

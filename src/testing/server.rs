@@ -28,6 +28,8 @@ pub(crate) struct Server {
     pub shared: Arc<Shared>,
     /// The CA certificate (PEM) that signed the server certificate; `None` for a plain websocket.
     pub ca_pem: Option<String>,
+    /// The public CA (PEM) that signed it instead, for a publicly signed certificate.
+    pub public_ca_pem: Option<String>,
     accept: Option<JoinHandle<()>>,
 }
 
@@ -44,14 +46,14 @@ impl Server {
             .local_addr()
             .map_err(|e| Error::io("reading the test controller's port", e))?
             .port();
-        let (ca_pem, acceptor) = match tls {
+        let (ca_pem, public_ca_pem, acceptor) = match tls {
             Some(t) => {
                 let acceptor = TlsAcceptor::new(t.identity).map_err(|e| {
                     Error::Config(format!("test controller: cannot set up TLS: {e}"))
                 })?;
-                (Some(t.ca_pem), Some(acceptor))
+                (Some(t.ca_pem), t.public_ca_pem, Some(acceptor))
             }
-            None => (None, None),
+            None => (None, None, None),
         };
         let shared = Arc::new(Shared::new(config, port, acceptor, faults));
         let accept_shared = Arc::clone(&shared);
@@ -62,6 +64,7 @@ impl Server {
         Ok(Server {
             shared,
             ca_pem,
+            public_ca_pem,
             accept: Some(accept),
         })
     }
