@@ -2,18 +2,41 @@
 //! size (counted first), so no smaller buffer is ever freed holding part of it, and zeroed when
 //! dropped; and decoding errors that never quote it. Depends on nothing.
 
+use std::cell::Cell;
 use std::io;
 
 use serde::Serialize;
 use zeroize::Zeroizing;
+
+thread_local! {
+    /// While `to_json` sizes a value: the bytes of texts whose length is known without writing
+    /// them (see [`sized_elsewhere`]).
+    static SIZING: Cell<Option<usize>> = const { Cell::new(None) };
+}
+
+/// For a `Serialize` of a long text that needs no JSON escaping (base64): `true` while
+/// [`to_json`] is only sizing, after counting `len` bytes for it, so that it serialises an empty
+/// string instead of producing the text twice.
+pub(crate) fn sized_elsewhere(len: usize) -> bool {
+    SIZING.with(|sizing| match sizing.get() {
+        Some(known) => {
+            sizing.set(Some(known.saturating_add(len)));
+            true
+        }
+        None => false,
+    })
+}
 
 /// `value` as compact JSON in a buffer allocated once, at its final size, and zeroed on drop.
 pub(crate) fn to_json<T: Serialize + ?Sized>(
     value: &T,
 ) -> Result<Zeroizing<Vec<u8>>, serde_json::Error> {
     let mut size = Counter(0);
-    serde_json::to_writer(&mut size, value)?;
-    let mut buffer = Zeroizing::new(Vec::with_capacity(size.0));
+    SIZING.with(|sizing| sizing.set(Some(0)));
+    let sized = serde_json::to_writer(&mut size, value);
+    let elsewhere = SIZING.with(|sizing| sizing.take()).unwrap_or(0);
+    sized?;
+    let mut buffer = Zeroizing::new(Vec::with_capacity(size.0.saturating_add(elsewhere)));
     serde_json::to_writer(&mut *buffer, value)?;
     Ok(buffer)
 }
@@ -66,5 +89,26 @@ mod tests {
         let json = to_json(&value).unwrap();
         assert_eq!(json.len(), json.capacity());
         assert_eq!(&json[..], serde_json::to_string(&value).unwrap().as_bytes());
+    }
+
+    /// A text that is sized without being written while sizing.
+    struct Known(&'static str);
+
+    impl Serialize for Known {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            if sized_elsewhere(self.0.len()) {
+                return s.serialize_str("");
+            }
+            s.serialize_str(self.0)
+        }
+    }
+
+    #[test]
+    fn texts_sized_elsewhere_still_make_the_exact_size() {
+        let value = (Known("QUJDREVGR0g="), "x", Known("SUpL"));
+        let json = to_json(&value).unwrap();
+        assert_eq!(&json[..], br#"["QUJDREVGR0g=","x","SUpL"]"#);
+        assert_eq!(json.len(), json.capacity());
+        assert!(!sized_elsewhere(3), "only while sizing");
     }
 }

@@ -58,7 +58,7 @@ impl SecretValue {
         self.0.is_empty()
     }
 
-    fn encoded_len(&self) -> usize {
+    pub(super) fn encoded_len(&self) -> usize {
         encoded_len(self.0.len())
     }
 }

@@ -16,8 +16,11 @@ pub(crate) fn now() -> String {
 
 /// Hex SHA-256 of the compact JSON of the (sorted) base64 data map, as Juju stores it.
 fn checksum(data: &BTreeMap<String, String>) -> String {
-    let json = serde_json::to_vec(data).unwrap_or_default();
-    Sha256::digest(&json)
+    // The JSON goes straight into the hash, not into a copy first.
+    let mut hasher = Sha256::new();
+    let _ = serde_json::to_writer(&mut hasher, data);
+    hasher
+        .finalize()
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
