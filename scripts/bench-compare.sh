@@ -9,8 +9,10 @@
 # Also the build-script case: a fresh process that connects, reads one value and exits (our
 # release example bench-client against `python -c` with python-libjuju), wall time and peak RSS
 # through /usr/bin/time -v, for a small value and for the largest one (750,000 raw bytes =
-# 1,000,000 bytes of base64). Needs python3 with venv, network access to PyPI the first time, and
-# GNU time (Debian: apt-get install time). Everything talks to 127.0.0.1 only.
+# 1,000,000 bytes of base64), beside the process floor (examples/process-floor.rs: a bare
+# program making the same native-tls connection and one websocket round trip, then exiting).
+# Needs python3 with venv, network access to PyPI the first time, and GNU time (Debian:
+# apt-get install time). Everything talks to 127.0.0.1 only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,9 +30,11 @@ if [ ! -x "$python" ]; then
 fi
 "$python" -m pip install --quiet --disable-pip-version-check "$JUJU_PYTHON"
 
-cargo build --release --quiet --all-features --example test-controller --example bench-client
+cargo build --release --quiet --all-features --example test-controller --example bench-client \
+    --example process-floor
 target=${CARGO_TARGET_DIR:-target}/release/examples
 ours=$target/bench-client
+floor=$target/process-floor
 
 work=$(mktemp -d)
 controller_pid=
@@ -110,6 +114,7 @@ for _ in $(seq "$exec_runs"); do
         echo "rust $secret $(measure "$ours" "$controller" get "bench-$secret" "$key")" >>"$exec_results"
         echo "python $secret $(measure "$python" -c "$python_get" "$controller" "bench-$secret" "$key")" >>"$exec_results"
     done
+    echo "floor none $(measure "$floor" "$controller")" >>"$exec_results"
 done
 
 echo
@@ -122,11 +127,12 @@ for line in open(sys.argv[1]):
     impl, secret, wall, rss = line.split()
     rows.setdefault((impl, secret), []).append((float(wall), int(rss)))
 med = {k: (statistics.median(w for w, _ in v), statistics.median(r for _, r in v)) for k, v in rows.items()}
-print("| value | ours: wall | python: wall | python ÷ ours | ours: peak RSS | python: peak RSS |")
-print("| --- | ---: | ---: | ---: | ---: | ---: |")
+fw, fr = med[("floor", "none")]
+print("| value | ours: wall | python: wall | python ÷ ours | floor: wall | ours ÷ floor | ours: peak RSS | python: peak RSS | floor: peak RSS |")
+print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 for secret, label in (("small", "18 bytes"), ("big", "750,000 bytes")):
     (rw, rr), (pw, pr) = med[("rust", secret)], med[("python", secret)]
-    print(f"| {label} | {rw * 1e3:.0f} ms | {pw * 1e3:.0f} ms | {pw / rw:.1f} | {rr / 1024:.1f} MiB | {pr / 1024:.1f} MiB |")
+    print(f"| {label} | {rw * 1e3:.0f} ms | {pw * 1e3:.0f} ms | {pw / rw:.1f} | {fw * 1e3:.0f} ms | {rw / fw:.2f} | {rr / 1024:.1f} MiB | {pr / 1024:.1f} MiB | {fr / 1024:.1f} MiB |")
 for impl in ("rust", "python"):
     extra = (med[(impl, "big")][1] - med[(impl, "small")][1]) * 1024
     print(f"\n{impl}: the 750,000-byte value adds {extra / 1e6:.1f} MB of peak RSS, "
