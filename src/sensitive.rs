@@ -2,43 +2,70 @@
 //! size (counted first), so no smaller buffer is ever freed holding part of it, and zeroed when
 //! dropped; and decoding errors that never quote it. Depends on nothing.
 
-use std::cell::Cell;
 use std::io;
 
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
 use serde::Serialize;
-use zeroize::Zeroizing;
-
-thread_local! {
-    /// While `to_json` sizes a value: the bytes of texts whose length is known without writing
-    /// them (see [`sized_elsewhere`]).
-    static SIZING: Cell<Option<usize>> = const { Cell::new(None) };
-}
-
-/// For a `Serialize` of a long text that needs no JSON escaping (base64): `true` while
-/// [`to_json`] is only sizing, after counting `len` bytes for it, so that it serialises an empty
-/// string instead of producing the text twice.
-pub(crate) fn sized_elsewhere(len: usize) -> bool {
-    SIZING.with(|sizing| match sizing.get() {
-        Some(known) => {
-            sizing.set(Some(known.saturating_add(len)));
-            true
-        }
-        None => false,
-    })
-}
+use serde_json::ser::Formatter;
+use zeroize::{Zeroize, Zeroizing};
 
 /// `value` as compact JSON in a buffer allocated once, at its final size, and zeroed on drop.
+/// Byte strings (`serialize_bytes`: secret values) are written as standard padded base64 JSON
+/// strings, encoded straight into the buffer: base64 needs no escaping, so the text is neither
+/// made twice nor scanned.
 pub(crate) fn to_json<T: Serialize + ?Sized>(
     value: &T,
 ) -> Result<Zeroizing<Vec<u8>>, serde_json::Error> {
-    let mut size = Counter(0);
-    SIZING.with(|sizing| sizing.set(Some(0)));
-    let sized = serde_json::to_writer(&mut size, value);
-    let elsewhere = SIZING.with(|sizing| sizing.take()).unwrap_or(0);
-    sized?;
-    let mut buffer = Zeroizing::new(Vec::with_capacity(size.0.saturating_add(elsewhere)));
-    serde_json::to_writer(&mut *buffer, value)?;
+    let (mut counter, mut base64) = (Counter(0), 0);
+    let sizing = Base64Bytes {
+        counted: Some(&mut base64),
+    };
+    value.serialize(&mut serde_json::Serializer::with_formatter(
+        &mut counter,
+        sizing,
+    ))?;
+    let mut buffer = Zeroizing::new(Vec::with_capacity(counter.0.saturating_add(base64)));
+    let writing = Base64Bytes { counted: None };
+    value.serialize(&mut serde_json::Serializer::with_formatter(
+        &mut *buffer,
+        writing,
+    ))?;
     Ok(buffer)
+}
+
+/// Compact JSON, but bytes become base64 strings; while sizing (`counted` is `Some`), their
+/// length is added up instead of written.
+struct Base64Bytes<'a> {
+    counted: Option<&'a mut usize>,
+}
+
+impl Formatter for Base64Bytes<'_> {
+    fn write_byte_array<W: ?Sized + io::Write>(
+        &mut self,
+        writer: &mut W,
+        value: &[u8],
+    ) -> io::Result<()> {
+        if let Some(counted) = self.counted.as_deref_mut() {
+            let quoted = base64::encoded_len(value.len(), true)
+                .and_then(|len| len.checked_add(2))
+                .ok_or_else(|| io::Error::other("value too large to encode"))?;
+            *counted = counted.saturating_add(quoted);
+            return Ok(());
+        }
+        // 768 raw bytes are exactly 1,024 base64 characters, without padding until the end.
+        let mut chunk = [0u8; 1024];
+        writer.write_all(b"\"")?;
+        let written = value.chunks(768).try_for_each(|raw| {
+            let len = STANDARD
+                .encode_slice(raw, &mut chunk)
+                .map_err(io::Error::other)?;
+            writer.write_all(chunk.get(..len).unwrap_or_default())
+        });
+        chunk.zeroize();
+        written?;
+        writer.write_all(b"\"")
+    }
 }
 
 /// A decoding error without the strings it quotes (`invalid type: string "…"`): a value in the
@@ -91,24 +118,25 @@ mod tests {
         assert_eq!(&json[..], serde_json::to_string(&value).unwrap().as_bytes());
     }
 
-    /// A text that is sized without being written while sizing.
-    struct Known(&'static str);
+    /// Bytes, as secret values are serialised.
+    struct Bytes(&'static [u8]);
 
-    impl Serialize for Known {
+    impl Serialize for Bytes {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            if sized_elsewhere(self.0.len()) {
-                return s.serialize_str("");
-            }
-            s.serialize_str(self.0)
+            s.serialize_bytes(self.0)
         }
     }
 
     #[test]
-    fn texts_sized_elsewhere_still_make_the_exact_size() {
-        let value = (Known("QUJDREVGR0g="), "x", Known("SUpL"));
+    fn bytes_become_base64_strings_of_the_exact_size() {
+        let long: &'static [u8] = Box::leak(vec![0xfb; 2_000].into_boxed_slice());
+        let value = (Bytes(b"ABCDEFGH"), "x", Bytes(b""), Bytes(long));
         let json = to_json(&value).unwrap();
-        assert_eq!(&json[..], br#"["QUJDREVGR0g=","x","SUpL"]"#);
+        let expected = serde_json::json!(["QUJDREVGR0g=", "x", "", STANDARD.encode(long)]);
         assert_eq!(json.len(), json.capacity());
-        assert!(!sized_elsewhere(3), "only while sizing");
+        assert_eq!(
+            serde_json::from_slice::<serde_json::Value>(&json).unwrap(),
+            expected
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! What the test controller remembers about each model's user secrets.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -31,7 +32,8 @@ fn checksum(data: &BTreeMap<String, String>) -> String {
 #[derive(Clone, Debug)]
 pub(crate) struct Revision {
     pub data: BTreeMap<String, String>,
-    pub checksum: String,
+    /// Made when first listed: Juju makes it on write, but only listing shows it.
+    checksum: OnceLock<String>,
     pub created: OffsetDateTime,
     pub updated: OffsetDateTime,
 }
@@ -40,11 +42,16 @@ impl Revision {
     pub(crate) fn new(data: BTreeMap<String, String>) -> Self {
         let time = OffsetDateTime::now_utc();
         Revision {
-            checksum: checksum(&data),
+            checksum: OnceLock::new(),
             data,
             created: time,
             updated: time,
         }
+    }
+
+    /// What Juju lists as `latest-revision-checksum`.
+    pub(crate) fn checksum(&self) -> &str {
+        self.checksum.get_or_init(|| checksum(&self.data))
     }
 }
 
@@ -105,15 +112,12 @@ impl Secret {
             self.auto_prune = auto_prune;
         }
         if let Some(data) = data {
-            let latest = self
-                .revisions
-                .get(&self.latest_revision)
-                .map(|r| r.checksum.clone());
-            let revision = Revision::new(data);
-            // Identical content makes no new revision (juju/juju#17677).
-            if latest.as_deref() != Some(revision.checksum.as_str()) {
+            let latest = self.revisions.get(&self.latest_revision);
+            // Identical content (same checksum) makes no new revision (juju/juju#17677).
+            if latest.map(|r| &r.data) != Some(&data) {
                 self.latest_revision += 1;
-                self.revisions.insert(self.latest_revision, revision);
+                self.revisions
+                    .insert(self.latest_revision, Revision::new(data));
             }
         }
         if self.auto_prune {
@@ -166,7 +170,7 @@ impl Secret {
             result["description"] = json!(self.description);
         }
         if let Some(latest) = self.revisions.get(&self.latest_revision) {
-            result["latest-revision-checksum"] = json!(latest.checksum);
+            result["latest-revision-checksum"] = json!(latest.checksum());
         }
         if !self.grants.is_empty() {
             let access: Vec<Value> = self

@@ -18,8 +18,8 @@ fn message<T: fmt::Debug>(r: Result<T>) -> String {
 
 /// The JSON the content is sent as.
 pub(super) fn wire_json(content: &SecretContent) -> Result<serde_json::Value> {
-    let wire = content.to_wire()?;
-    Ok(serde_json::to_value(wire).unwrap())
+    let wire = crate::sensitive::to_json(&content.to_wire()?).unwrap();
+    Ok(serde_json::from_slice(&wire).unwrap())
 }
 
 /// Revealed content decoded from `data`'s JSON, as the client decodes it.

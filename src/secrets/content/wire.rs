@@ -6,8 +6,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use base64::alphabet;
-use base64::display::Base64Display;
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
 use base64::Engine;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
@@ -49,16 +48,13 @@ impl Serialize for WireData<'_> {
     }
 }
 
-/// A value written as base64 text directly into the serialiser's output.
+/// A value as bytes, which `sensitive::to_json` (the only way requests are serialised) writes as
+/// base64 text directly into its output.
 struct Base64<'a>(&'a SecretValue);
 
 impl Serialize for Base64<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        // Base64 needs no JSON escaping: while a request is only sized, its length is known.
-        if crate::sensitive::sized_elsewhere(self.0.encoded_len()) {
-            return serializer.serialize_str("");
-        }
-        serializer.collect_str(&Base64Display::new(self.0.as_bytes(), &STANDARD))
+        serializer.serialize_bytes(self.0.as_bytes())
     }
 }
 
