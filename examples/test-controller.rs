@@ -30,7 +30,8 @@
 //! `reset-tls`, `silent` (never speak), `slow=N[:MILLIS]` (hold answer N until the next request,
 //! or MILLIS, default 30000), `non-json=N`, `binary=N`, `no-request-id=N`, `wrong-request-id=N`,
 //! `wrong-shape=N`, `unsent-response=N` (a response to an id never sent, before answer N),
-//! `oversized=N[:BYTES]` (default 64 MiB + 1), `foreign-ca`, `wrong-name`, `expired-cert`.
+//! `oversized=N[:BYTES]` (default 64 MiB + 1), `big-frame=N` (answer N in one frame of 1 MiB + 1),
+//! `foreign-ca`, `wrong-name`, `expired-cert`.
 //! See `juju_secrets::testing::Fault`.
 
 use std::fs;

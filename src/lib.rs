@@ -40,12 +40,15 @@
 //!   A model name `models.yaml` does not list is looked up on the controller; a model UUID it
 //!   does not list is used as given.
 //! - [`ConnectOptions::builder`] takes explicit endpoints, model (UUID, or name to look up),
-//!   user, password or macaroons, and CA.
+//!   user, credentials (password, macaroons, client credentials or a session token), CA and
+//!   public host name.
 //!
 //! What happens then ([`Client::connect`]):
 //!
-//! - **TLS** trusts exactly the controller's CA certificate and checks the name
-//!   `juju-apiserver`, as Juju's own clients do.
+//! - **TLS** (1.2 or later) trusts exactly the controller's CA certificate and checks the name
+//!   `juju-apiserver`, as Juju's own clients do. A controller with a public DNS name may serve a
+//!   publicly signed certificate instead: as the Go dialer does, when the CA check fails on the
+//!   certificate, the handshake is tried once more against the system's roots as that name.
 //! - **Highly available controllers**: every endpoint is tried, side by side, each started
 //!   [`DIAL_STAGGER`] (100 ms, as python-libjuju) after the previous one or as soon as it failed;
 //!   the first that logs in is kept and the others are closed, so a dead or black-holed node
@@ -54,12 +57,20 @@
 //!   the client store is never rewritten.
 //! - **Model by name**: without a UUID, the client logs in to the controller (`/api`), finds
 //!   the name with `ModelManager.ListModels`, and fails listing the models there if it is not
-//!   one of them.
+//!   one of them ([`Error::UnknownModel`]).
 //! - **External users** log in with the macaroons `juju login` stored in the client store's
 //!   cookie jar (`cookies/<controller>.json`; expired cookies are ignored), or with macaroons
 //!   given to [`ConnectOptionsBuilder::macaroons`]. This crate does not perform third-party
 //!   discharges over HTTP: when the controller asks for one, connecting fails with
 //!   [`Error::DischargeRequired`] telling you to run `juju login`.
+//! - **JAAS** refuses the old login. Service accounts log in with client credentials
+//!   ([`ConnectOptionsBuilder::client_credentials`], or `JUJU_CLIENT_ID` and
+//!   `JUJU_CLIENT_SECRET` for a controller marked `oidc-login`), people with the session token
+//!   `juju login` stored. The OIDC device flow is not run here: a refused token is
+//!   [`Error::SessionTokenRefused`], telling you to run `juju login`.
+//! - **Kubernetes controllers** the `juju` CLI reaches through a port-forward (`proxy-config`)
+//!   are refused at once with the `kubectl port-forward` command to run; connect to the
+//!   forwarded port with explicit options.
 //! - **Migrated models**: a login answered with a redirect is followed once to the new
 //!   controller, trusting exactly the CA the old one named, and logged at `debug`. A second
 //!   redirect (or a loop) is [`Error::RedirectedAgain`]. With
@@ -105,11 +116,18 @@
 //! | a response to a request never sent | skipped (logged at `warn`) | usable |
 //! | an answer whose `response` has the wrong shape | [`Error::Protocol`] | usable |
 //! | a message over [`ConnectOptionsBuilder::max_message_size`] (64 MiB: a reveal of about 60 secrets at Juju's 1 MB limit) | [`Error::MessageTooLarge`] | fails fast |
+//! | a single websocket frame over 1 MiB (Juju sends frames of a few KiB) | [`Error::Protocol`] | fails fast |
 //! | a certificate from another CA, for another name, or expired | [`Error::Tls`] | connect fails |
 //!
 //! During a write, each of these call faults comes wrapped in [`Error::OutcomeUnknown`]. During
 //! connect, they fail the connection attempt. The test controller injects each of them on
 //! demand ([`testing::Fault`]), so programs built on this crate can test their own handling.
+//!
+//! **Bounded memory.** No message makes the client allocate without bound: arrays are counted
+//! before they are decoded, an item too short to be real is refused, a write's results must
+//! number its items, and decoding any message peaks within 8 times its size. Local files are
+//! read with caps (client store 16 MiB, cookie jar 4 MiB, secret files at Juju's limits), and a
+//! `#file` naming a FIFO nobody writes to does not wait forever.
 //!
 //! # Security
 //!
@@ -117,10 +135,13 @@
 //!   print `***` in `Debug` and `Display`; so are their base64 texts sent and received. No log
 //!   record of this crate at any level, no error message and no `Debug` output of a public type
 //!   carries a password or a secret value: errors about a value name its key, and errors
-//!   decoding the controller's answers never quote what it sent. Copies made inside
+//!   decoding the controller's answers never quote what it sent.
+//! - No buffer this crate frees holds a password or a secret value: requests are serialised
+//!   into one buffer of their exact size, zeroed when dropped, with base64 written straight
+//!   into it; revealed values are decoded straight into zeroing buffers. Copies made inside
 //!   `tungstenite` and OpenSSL (frame and TLS buffers) are outside this crate's reach.
-//! - TLS is always verified: the certificate must chain to the controller's CA, carry the
-//!   expected server name and be current. There is no option to skip verification; plain
+//! - TLS is always verified: the certificate must chain to the controller's CA (or, for a public
+//!   host name, to the system's roots), carry the expected server name and be current. There is no option to skip verification; plain
 //!   websockets need [`ConnectOptionsBuilder::insecure_plain_websocket`], and each connection
 //!   made that way logs a warning.
 //! - **Keep the `tungstenite` target below `trace`**: at trace level that crate logs every

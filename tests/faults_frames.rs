@@ -1,6 +1,6 @@
 //! Bad answers: frames that are not Juju responses, answers that are late, misaddressed, of the
 //! wrong shape or too large. A frame the client cannot trust the stream after (not JSON, binary,
-//! no request id, too large) leaves the connection unusable; a late, misaddressed or misshapen
+//! no request id, too large, over 1 MiB alone) leaves the connection unusable; a late, misaddressed or misshapen
 //! answer leaves it usable, and the next call always gets its own answer, never a stale one.
 
 mod common;
@@ -180,6 +180,25 @@ fn an_oversized_frame_is_message_too_large_and_the_connection_unusable() {
             other => panic!("expected message too large, got {other:?}"),
         }
         assert!(err.to_string().contains("max_message_size"), "{err}");
+        assert_fails_fast(&mut client, &controller);
+    })
+}
+
+#[test]
+fn a_frame_over_one_mebibyte_is_a_protocol_error_and_the_connection_unusable() {
+    within(|| {
+        // Well under the default maximum message size (64 MiB), but in one frame.
+        let controller = controller(Fault::BigFrame(2));
+        let mut client = connect(&controller, PATIENT);
+        let message = protocol(promptly("the call", || list(&mut client).unwrap_err()));
+        assert!(
+            message.contains("websocket frame of 1048577 bytes"),
+            "{message}"
+        );
+        assert!(
+            message.contains("1048576 this client accepts in one frame"),
+            "{message}"
+        );
         assert_fails_fast(&mut client, &controller);
     })
 }

@@ -93,6 +93,10 @@ pub enum Fault {
         /// The frame's size in bytes.
         bytes: usize,
     },
+    /// Answers request `n` with a valid response of 1 MiB + 1 byte in a single websocket frame,
+    /// where Juju sends frames of a few kilobytes: more than a client accepts in one frame, well
+    /// under its maximum message size. `big-frame=N`
+    BigFrame(u32),
     /// Serves a certificate signed by another CA than the one clients are given. `foreign-ca`
     ForeignCa,
     /// Serves a certificate valid only for the name `wrong-server-name.example`. `wrong-name`
@@ -131,6 +135,7 @@ impl fmt::Display for Fault {
             Fault::WrongShape(n) => write!(f, "wrong-shape={n}"),
             Fault::UnsentResponse(n) => write!(f, "unsent-response={n}"),
             Fault::Oversized { request, bytes } => write!(f, "oversized={request}:{bytes}"),
+            Fault::BigFrame(n) => write!(f, "big-frame={n}"),
             Fault::ForeignCa => f.write_str("foreign-ca"),
             Fault::WrongServerName => f.write_str("wrong-name"),
             Fault::ExpiredCertificate => f.write_str("expired-cert"),
@@ -194,14 +199,15 @@ impl FromStr for Fault {
                 bytes: usize::try_from(number(OVERSIZED_DEFAULT as u64)?)
                     .map_err(|_| bad("too many bytes"))?,
             }),
+            "big-frame" => one_arg(Fault::BigFrame),
             "foreign-ca" => no_arg(Fault::ForeignCa),
             "wrong-name" => no_arg(Fault::WrongServerName),
             "expired-cert" => no_arg(Fault::ExpiredCertificate),
             _ => Err(bad(
                 "unknown fault; known: close-after=N, close-frame=N, reset-tls, silent, \
                  slow=N[:MILLIS], non-json=N, binary=N, no-request-id=N, wrong-request-id=N, \
-                 wrong-shape=N, unsent-response=N, oversized=N[:BYTES], foreign-ca, wrong-name, \
-                 expired-cert",
+                 wrong-shape=N, unsent-response=N, oversized=N[:BYTES], big-frame=N, foreign-ca, \
+                 wrong-name, expired-cert",
             )),
         }
     }
@@ -347,6 +353,7 @@ impl ConnFaults {
             | Fault::WrongRequestId(n)
             | Fault::WrongShape(n)
             | Fault::UnsentResponse(n)
+            | Fault::BigFrame(n)
             | Fault::Slow { request: n, .. }
             | Fault::Oversized { request: n, .. } => *n,
             _ => return false,
@@ -396,6 +403,11 @@ impl ConnFaults {
                 Message::text(reply.to_string())
             }
             Fault::Oversized { bytes, .. } => Message::text(oversized(id, bytes)),
+            Fault::BigFrame(_) => {
+                // Not through `send_one`, which would cut it into frames.
+                self.responses = self.responses.saturating_add(1);
+                return ws.send(Message::text(oversized(id, BIG_FRAME_BYTES)));
+            }
             _ => Message::text(reply.to_string()),
         };
         self.send_one(ws, frame)
@@ -412,6 +424,9 @@ impl ConnFaults {
         Ok(())
     }
 }
+
+/// The size of the frame `Fault::BigFrame` sends: one byte more than a client takes in one frame.
+const BIG_FRAME_BYTES: usize = (1 << 20) + 1;
 
 /// The largest frame the test controller writes. Juju's Go websocket library writes a message as
 /// frames of its write buffer (4 KiB by default, 64 KiB in older Juju clients), so clients meet
@@ -488,6 +503,7 @@ mod tests {
                 request: 2,
                 bytes: 1000,
             },
+            Fault::BigFrame(3),
             Fault::ForeignCa,
             Fault::WrongServerName,
             Fault::ExpiredCertificate,
