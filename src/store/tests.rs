@@ -547,3 +547,16 @@ fn endless_store_files_are_refused() {
     std::os::unix::fs::symlink("/dev/zero", dir.0.join(MODELS)).unwrap();
     config_error(dir.open(), &["cannot read", MODELS, "larger than"]);
 }
+
+#[cfg(unix)]
+#[test]
+fn an_endless_cookie_jar_is_refused() {
+    let dir = standard();
+    std::fs::create_dir_all(dir.0.join(COOKIES)).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", dir.0.join("cookies/macaroon.json")).unwrap();
+    let store = dir.open().unwrap();
+    config_error(
+        store.resolve(Some("macaroon"), Some("x")),
+        &["cannot read", "macaroon.json", "larger than"],
+    );
+}
