@@ -3,138 +3,34 @@
 
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
-use std::io::Read;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::thread;
+use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 mod common;
 
 use common::examples::examples_dir;
+use common::process::{self, Output};
+use common::temp::TempDir;
 use juju_secrets::testing::TestController;
 use serde_json::{json, Value};
 
 /// How long one example may run before it is killed and the test fails.
 const TIMEOUT: Duration = Duration::from_secs(60);
 
-/// A directory under the system temp dir, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(what: &str) -> TempDir {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let name = format!("juju-secrets-cli-{what}-{}-{n}", std::process::id());
-        let dir = std::env::temp_dir().join(name);
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("creating a temp dir");
-        TempDir(dir)
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
-        let path = self.0.join(name);
-        std::fs::write(&path, bytes).expect("writing a temp file");
-        path
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// What a finished example printed, and how it exited.
-#[derive(Debug)]
-struct Output {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Output {
-    /// Checks it succeeded, and returns stdout.
-    fn ok(&self) -> &str {
-        assert_eq!(self.code, Some(0), "{self:#?}");
-        assert!(!self.stderr.contains("panicked"), "{self:#?}");
-        &self.stdout
-    }
-
-    /// Checks it exited with status 1 without panicking, and returns stderr.
-    fn exit_1(&self) -> &str {
-        assert_eq!(self.code, Some(1), "{self:#?}");
-        assert!(!self.stderr.contains("panicked"), "{self:#?}");
-        &self.stderr
-    }
-
-    /// Checks it failed as the juju CLI does: status 1 and `ERROR <message>` on stderr.
-    /// Returns stderr.
-    fn failed(&self) -> &str {
-        assert!(self.stderr.starts_with("ERROR "), "{self:#?}");
-        self.exit_1()
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_str(self.ok()).unwrap_or_else(|e| panic!("{e}: {self:#?}"))
-    }
-}
-
 /// Runs an example with `env` (and without `JUJU_CONTROLLER`/`JUJU_MODEL`), killing it after
 /// [`TIMEOUT`].
-fn run<S: AsRef<OsStr>>(example: &str, args: &[S], env: &[(&str, &Path)]) -> Output {
+fn run_example<S: AsRef<OsStr>>(example: &str, args: &[S], env: &[(&str, &Path)]) -> Output {
     let path = examples_dir().join(format!("{example}{}", std::env::consts::EXE_SUFFIX));
     let mut command = Command::new(&path);
     command
         .args(args)
         .env_remove("JUJU_CONTROLLER")
-        .env_remove("JUJU_MODEL")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .env_remove("JUJU_MODEL");
     for (name, value) in env {
         command.env(name, value);
     }
-    let mut child = command
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", path.display()));
-    // Read both pipes on threads so a full pipe never blocks the child.
-    let read = |pipe: Option<Box<dyn Read + Send>>| {
-        thread::spawn(move || {
-            let mut text = String::new();
-            if let Some(mut pipe) = pipe {
-                let _ = pipe.read_to_string(&mut text);
-            }
-            text
-        })
-    };
-    let stdout = read(child.stdout.take().map(|p| Box::new(p) as _));
-    let stderr = read(child.stderr.take().map(|p| Box::new(p) as _));
-    let deadline = Instant::now() + TIMEOUT;
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("waiting for the example") {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!(
-                "{example} {:?} still running after {TIMEOUT:?}: killed",
-                args.iter().map(AsRef::as_ref).collect::<Vec<_>>()
-            );
-        }
-        thread::sleep(Duration::from_millis(20));
-    };
-    Output {
-        code: status.code(),
-        stdout: stdout.join().unwrap_or_default(),
-        stderr: stderr.join().unwrap_or_default(),
-    }
+    process::run(command, TIMEOUT)
 }
 
 /// A test controller and a client store pointing at it.
@@ -157,7 +53,7 @@ impl Setup {
     }
 
     fn run(&self, example: &str, args: &[&str]) -> Output {
-        run(example, args, &[("JUJU_DATA", self.data.path())])
+        run_example(example, args, &[("JUJU_DATA", self.data.path())])
     }
 
     fn cli(&self, args: &[&str]) -> Output {
@@ -517,7 +413,7 @@ fn whoami_prints_one_json_object() {
 #[test]
 fn whoami_without_a_client_store_says_so() {
     let empty = TempDir::new("empty");
-    let out = run("whoami", &[] as &[&str], &[("JUJU_DATA", empty.path())]);
+    let out = run_example("whoami", &[] as &[&str], &[("JUJU_DATA", empty.path())]);
     let err = out.failed();
     assert!(
         err.contains("JUJU_DATA") && err.contains("no juju client store"),
@@ -538,7 +434,7 @@ fn quickstart_without_a_client_store_uses_the_test_controller() {
         ("HOME", home.path()),
         ("XDG_DATA_HOME", xdg.path()),
     ];
-    let out = run("quickstart", &[] as &[&str], &env);
+    let out = run_example("quickstart", &[] as &[&str], &env);
     let text = out.ok();
     assert!(text.contains("built-in test controller"), "{out:#?}");
     for step in 1..=7 {
@@ -546,7 +442,7 @@ fn quickstart_without_a_client_store_uses_the_test_controller() {
     }
     assert!(text.contains("Done"), "{out:#?}");
     // A grant that fails removes the secret and fails the run.
-    let out = run("quickstart", &["--app", "not-deployed"], &env);
+    let out = run_example("quickstart", &["--app", "not-deployed"], &env);
     assert!(out.failed().contains("--app"), "{out:#?}");
     assert!(out.stdout.contains("is removed"), "{out:#?}");
 }
@@ -588,7 +484,7 @@ fn what_needs_no_controller_is_checked_before_connecting() {
     ];
     for (args, expected) in cases {
         let started = Instant::now();
-        let out = run("juju-secrets", args, &[("JUJU_DATA", data.path())]);
+        let out = run_example("juju-secrets", args, &[("JUJU_DATA", data.path())]);
         let err = out.failed();
         assert!(err.contains(expected), "{args:?}: {out:#?}");
         // Well under the 30 s connect timeout: nothing waited for the network.

@@ -4,12 +4,11 @@
 
 mod common;
 
-use std::io::Read;
-use std::process::{Command, Stdio};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use common::examples::examples_dir;
+use common::process::{run, Output};
 use common::temp::TempDir;
 use common::within;
 use juju_secrets::testing::{Access, Profile, TestController};
@@ -17,54 +16,12 @@ use juju_secrets::testing::{Access, Profile, TestController};
 /// How long one run may take before it is killed and the test fails.
 const TIMEOUT: Duration = Duration::from_secs(50);
 
-/// What a finished run printed, and how it exited.
-#[derive(Debug)]
-struct Output {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
 /// Runs the CLI with exactly `env` as its environment.
 fn cli(args: &[&str], env: &[(&str, &str)]) -> Output {
     let path = examples_dir().join(format!("juju-secrets{}", std::env::consts::EXE_SUFFIX));
-    let mut child = Command::new(&path)
-        .args(args)
-        .env_clear()
-        .envs(env.iter().copied())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", path.display()));
-    let read = |pipe: Option<Box<dyn Read + Send>>| {
-        thread::spawn(move || {
-            let mut text = String::new();
-            if let Some(mut pipe) = pipe {
-                let _ = pipe.read_to_string(&mut text);
-            }
-            text
-        })
-    };
-    let stdout = read(child.stdout.take().map(|p| Box::new(p) as _));
-    let stderr = read(child.stderr.take().map(|p| Box::new(p) as _));
-    let deadline = Instant::now() + TIMEOUT;
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("waiting for the CLI") {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("juju-secrets {args:?} still running after {TIMEOUT:?}: killed");
-        }
-        thread::sleep(Duration::from_millis(20));
-    };
-    Output {
-        code: status.code(),
-        stdout: stdout.join().unwrap_or_default(),
-        stderr: stderr.join().unwrap_or_default(),
-    }
+    let mut command = Command::new(path);
+    command.args(args).env_clear().envs(env.iter().copied());
+    run(command, TIMEOUT)
 }
 
 fn path(dir: &TempDir) -> &str {

@@ -100,6 +100,9 @@ pub mod examples;
 /// Temporary directories, removed on drop.
 pub mod temp;
 
+/// Examples run as processes, with a timeout.
+pub mod process;
+
 /// A websocket of our own to the test controller, verified like the client's (its CA, the name
 /// `juju-apiserver`), for tests that speak the wire protocol by hand.
 pub fn raw_websocket(

@@ -22,6 +22,13 @@ impl TempDir {
     pub fn path(&self) -> &Path {
         &self.0
     }
+
+    /// Writes a file `name` in it and returns its path.
+    pub fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let path = self.0.join(name);
+        std::fs::write(&path, bytes).expect("writing a temp file");
+        path
+    }
 }
 
 impl Drop for TempDir {
