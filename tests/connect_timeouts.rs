@@ -302,16 +302,19 @@ fn a_model_lookup_and_the_model_login_share_one_connect_timeout() {
                 .build()
                 .unwrap()
         };
+        // Which calls reached the controller, and whether on the model's connection.
+        let seen = || -> Vec<(bool, String)> {
+            let calls = controller.calls();
+            calls
+                .iter()
+                .map(|c| (c.model_uuid.is_some(), c.method().to_owned()))
+                .collect()
+        };
         // With room for both logins, the lookup by name and the model login succeed.
         let mut client = Client::connect(&by_name(Duration::from_secs(10))).unwrap();
         client.ping().unwrap();
-        let seen: Vec<(bool, String)> = controller
-            .calls()
-            .iter()
-            .map(|c| (c.model_uuid.is_some(), c.method().to_owned()))
-            .collect();
         assert_eq!(
-            seen,
+            seen(),
             [
                 (false, "Login".to_owned()),
                 (false, "ListModels".to_owned()),
@@ -343,13 +346,8 @@ fn a_model_lookup_and_the_model_login_share_one_connect_timeout() {
             "{text}"
         );
         // It was the model login that ran out: the lookup was done.
-        let seen: Vec<(bool, String)> = controller
-            .calls()
-            .iter()
-            .map(|c| (c.model_uuid.is_some(), c.method().to_owned()))
-            .collect();
         assert_eq!(
-            seen,
+            seen(),
             [
                 (false, "Login".to_owned()),
                 (false, "ListModels".to_owned()),

@@ -6,44 +6,16 @@
 
 mod common;
 
-use std::sync::{Mutex, Once};
-
-use common::{raw_websocket, within, SHORT};
+use common::{raw_websocket, warnings, within, SHORT};
 use juju_secrets::testing::{Profile, RecordedCall, TestController, TestControllerBuilder};
 use juju_secrets::{Client, ConnectOptions, Error, ErrorKind, Result};
-use log::{Level, LevelFilter, Log, Metadata, Record};
 use serde_json::{json, Value};
-
-/// This crate's warnings, from every test of this file.
-struct Warnings(Mutex<Vec<String>>);
-
-static WARNINGS: Warnings = Warnings(Mutex::new(Vec::new()));
-
-impl Log for Warnings {
-    fn enabled(&self, metadata: &Metadata<'_>) -> bool {
-        metadata.level() <= Level::Warn && metadata.target().starts_with("juju_secrets")
-    }
-
-    fn log(&self, record: &Record<'_>) {
-        if self.enabled(record.metadata()) {
-            let line = record.args().to_string();
-            self.0.lock().unwrap_or_else(|e| e.into_inner()).push(line);
-        }
-    }
-
-    fn flush(&self) {}
-}
 
 /// The warnings logged so far that mention `text` (tests run in parallel: each asks about its
 /// own model's UUID).
 fn warnings_about(text: &str) -> Vec<String> {
-    static INSTALL: Once = Once::new();
-    INSTALL.call_once(|| {
-        log::set_logger(&WARNINGS).expect("the only logger of this test binary");
-        log::set_max_level(LevelFilter::Warn);
-    });
-    let all = WARNINGS.0.lock().unwrap_or_else(|e| e.into_inner());
-    all.iter().filter(|w| w.contains(text)).cloned().collect()
+    warnings::capture();
+    warnings::about(text)
 }
 
 /// A controller playing `version` of `profile`, serving `default` (the admin's) and `dev`,

@@ -103,6 +103,9 @@ pub mod temp;
 /// Examples run as processes, with a timeout.
 pub mod process;
 
+/// This crate's warnings, captured.
+pub mod warnings;
+
 /// A websocket of our own to the test controller, verified like the client's (its CA, the name
 /// `juju-apiserver`), for tests that speak the wire protocol by hand.
 pub fn raw_websocket(
