@@ -51,6 +51,15 @@ fn writes() -> Vec<Write> {
     ]
 }
 
+/// A controller as Juju 3.1 and 3.2 were: Secrets v1 only.
+fn juju_3_2() -> TestController {
+    TestController::builder()
+        .secrets_versions(&[1])
+        .server_version("3.2.4")
+        .start()
+        .unwrap()
+}
+
 fn unsupported(what: &str, err: Error) -> String {
     match err {
         Error::Unsupported(_) => err.to_string(),
@@ -61,11 +70,7 @@ fn unsupported(what: &str, err: Error) -> String {
 #[test]
 fn a_v1_controller_lists_but_refuses_every_write_before_any_io() {
     within(|| {
-        let controller = TestController::builder()
-            .secrets_versions(&[1])
-            .server_version("3.2.4")
-            .start()
-            .unwrap();
+        let controller = juju_3_2();
         let mut client = connect(&controller);
 
         let all = client.secrets().list(&ListOptions::new().reveal()).unwrap();
@@ -166,11 +171,7 @@ fn show_by_name_on_v1_finds_that_secret_though_v1_ignores_the_name_filter() {
 #[test]
 fn ensure_on_a_v1_controller_is_refused_before_any_io() {
     within(|| {
-        let controller = TestController::builder()
-            .secrets_versions(&[1])
-            .server_version("3.2.4")
-            .start()
-            .unwrap();
+        let controller = juju_3_2();
         controller.insert_secret("db", &[("password", b"p".as_slice())]);
         let mut client = connect(&controller);
         let mut secrets = client.secrets();
