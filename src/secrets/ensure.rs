@@ -11,6 +11,7 @@ use super::info::SecretInfo;
 use super::reference::{IntoSecretRef, SecretRef};
 use super::requests::{ListOptions, NewSecret, SecretUpdate, ShowOptions};
 use super::uri::SecretUri;
+use super::write::check_app_names;
 use crate::sensitive;
 
 /// What [`SecretsApi::ensure`] did.
@@ -141,9 +142,7 @@ impl SecretsApi<'_> {
     ) -> Result<Vec<AccessChange>> {
         let secret = secret.into_secret_ref()?;
         target(&secret)?;
-        if apps.iter().any(|a| a.as_ref().trim().is_empty()) {
-            return Err(Error::invalid("application names cannot be empty"));
-        }
+        check_app_names(apps)?;
         self.version_for(GRANT)?;
         let info = self.show(&secret, &ShowOptions::new())?;
         let granted: Vec<&str> = info.granted_applications().collect();

@@ -22,6 +22,11 @@ fn check_apps<S: AsRef<str>>(apps: &[S]) -> Result<()> {
     if apps.is_empty() {
         return Err(Error::invalid("name at least one application"));
     }
+    check_app_names(apps)
+}
+
+/// Every application named, none empty (an empty list is for the caller to judge).
+pub(super) fn check_app_names<S: AsRef<str>>(apps: &[S]) -> Result<()> {
     if apps.iter().any(|a| a.as_ref().trim().is_empty()) {
         return Err(Error::invalid("application names cannot be empty"));
     }
