@@ -180,6 +180,12 @@ impl SecretContent {
         self.0.get(at).map(|(_, value)| value)
     }
 
+    /// Takes the value of a key out, without copying it.
+    pub(crate) fn take(&mut self, key: &str) -> Option<SecretValue> {
+        let at = self.position(key).ok()?;
+        Some(self.0.remove(at).1)
+    }
+
     /// The keys, in order.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.0.iter().map(|(k, _)| k.as_str())

@@ -202,8 +202,9 @@ impl SecretsApi<'_> {
     /// As [`SecretsApi::get`], and [`Error::NoSuchKey`] naming the keys that exist.
     pub fn get_value(&mut self, secret: impl IntoSecretRef, key: &str) -> Result<SecretValue> {
         let secret = secret.into_secret_ref()?;
-        let content = self.get(&secret)?;
-        content.get(key).cloned().ok_or_else(|| Error::NoSuchKey {
+        let mut content = self.get(&secret)?;
+        // Moved out, not copied: a value may be a megabyte.
+        content.take(key).ok_or_else(|| Error::NoSuchKey {
             secret: secret.to_string(),
             key: key.to_owned(),
             keys: content.keys().map(str::to_owned).collect(),
